@@ -1,0 +1,9 @@
+DROP TABLE settings;
+DROP TABLE audit_log;
+DROP TABLE login_attempts;
+DROP TABLE sessions;
+DROP TABLE user_units;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE units;
+DROP TABLE provinces;

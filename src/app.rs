@@ -1,0 +1,203 @@
+//! Builds the actix `App` (routes + middleware) and the server around it. The
+//! same code serves `mobilimza serve` and the integration tests.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_session::storage::CookieSessionStore;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpServer, web};
+use base64::Engine;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, ConfigError, DatabaseUrl};
+use crate::db::{self, AnyConnection, DbPool};
+use crate::password::PasswordHasher;
+use crate::web::{self as portal, errors::AppError};
+
+pub const SESSION_COOKIE: &str = "mobilimza_oturum";
+
+/// Shared by every worker: pool, configuration, clock, hasher, demo flag.
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: Arc<PasswordHasher>,
+    /// Whether the database holds demo data (banner on every page).
+    pub demo: AtomicBool,
+}
+
+impl AppState {
+    pub fn new(config: Config, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let hasher = Arc::new(PasswordHasher::new(config.argon2)?);
+        let demo = db::settings::is_demo(&mut *pool.get()?)?;
+        Ok(Self {
+            pool,
+            config,
+            clock,
+            hasher,
+            demo: AtomicBool::new(demo),
+        })
+    }
+
+    /// Runs blocking database work off the request threads.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// The session cookie key: `SESSION_KEY`, else (embedded default) a key kept
+/// in a file beside the SQLite database, created on first start.
+pub fn resolve_session_key(config: &Config) -> anyhow::Result<Key> {
+    if let Some(bytes) = &config.session_key {
+        return Key::try_from(bytes.as_slice()).map_err(|e| anyhow::anyhow!("SESSION_KEY: {e}"));
+    }
+    match &config.database {
+        DatabaseUrl::Sqlite(path) => load_or_create_key_file(&path.with_extension("session-key")),
+        DatabaseUrl::Postgres(_) => {
+            tracing::warn!(
+                "SESSION_KEY verilmedi: geçici bir anahtar üretildi; yeniden başlatmada oturumlar kapanır. \
+                 Birden çok örnek için SESSION_KEY ayarlayın."
+            );
+            Ok(Key::generate())
+        }
+    }
+}
+
+fn load_or_create_key_file(path: &Path) -> anyhow::Result<Key> {
+    if path.exists() {
+        let raw = std::fs::read_to_string(path)?;
+        let bytes = crate::config::parse_session_key(&raw)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message))?;
+        return Key::try_from(bytes.as_slice())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+    }
+    let key = Key::generate();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(key.master());
+    write_private(path, &encoded)?;
+    tracing::info!(path = %path.display(), "oturum anahtarı üretildi");
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// The whole portal as one actix `App`.
+pub fn app(
+    state: web::Data<AppState>,
+    key: Key,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let secure = state.config.secure_cookies();
+    let mut headers = DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
+        .add(("Cache-Control", "no-store"));
+    if secure {
+        headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
+    }
+    let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key)
+        .cookie_name(SESSION_COOKIE.to_owned())
+        .cookie_secure(secure)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_content_security(CookieContentSecurity::Private)
+        .session_lifecycle(BrowserSession::default())
+        .build();
+
+    App::new()
+        .app_data(state)
+        .app_data(
+            web::FormConfig::default()
+                .limit(64 * 1024)
+                .error_handler(|err, _| {
+                    tracing::info!(error = %err, "unreadable form");
+                    AppError::BadRequest.into()
+                }),
+        )
+        .app_data(web::PayloadConfig::new(256 * 1024))
+        .configure(portal::routes)
+        .default_service(web::to(portal::errors::not_found))
+        // Middleware runs bottom-up: logging, headers, session, identity, CSRF.
+        .wrap(from_fn(portal::csrf::protect))
+        .wrap(from_fn(portal::identity::load_identity))
+        .wrap(sessions)
+        .wrap(headers)
+        .wrap(tracing_actix_web::TracingLogger::default())
+}
+
+/// Starts serving on `listener` (port 0 in tests).
+pub fn run(
+    state: web::Data<AppState>,
+    key: Key,
+    listener: TcpListener,
+    workers: usize,
+) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || app(state.clone(), key.clone()))
+        .workers(workers)
+        .listen(listener)?
+        .run();
+    Ok(server)
+}
+
+/// `mobilimza serve`: open (and migrate) the database, then serve.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let pool = db::open(&config.database)?;
+    let key = resolve_session_key(&config)?;
+    let listener = TcpListener::bind(&config.bind).map_err(|e| {
+        ConfigError::new("BIND", format!("{} adresi dinlenemiyor: {e}", config.bind))
+    })?;
+    let url = config.base_url.clone();
+    let state = web::Data::new(AppState::new(config, pool, Arc::new(SystemClock))?);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    println!("Mobil İmza Talep Portalı çalışıyor: {url}");
+    run(state, key, listener, workers)?.await?;
+    Ok(())
+}

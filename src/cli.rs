@@ -1,0 +1,198 @@
+//! The subcommands behind `main.rs`: serve, migrate, create-user, seed-demo, demo.
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::db::{self, users::NewUser};
+use crate::demo::{self, DemoLogin, SeedError};
+use crate::domain::auth::check_new_password;
+use crate::domain::email::Email;
+use crate::domain::role::Role;
+use crate::password::PasswordHasher;
+
+#[derive(Debug, Parser)]
+#[command(name = "mobilimza", version, about = "Mobil İmza Talep Portalı")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Veritabanını günceller ve portalı sunar.
+    Serve,
+    /// Yalnızca veritabanı göçlerini (migrations) çalıştırır.
+    Migrate,
+    /// Kullanıcı oluşturur; parola standart girdiden okunur ya da sorulur.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Virgülle ayrılmış roller: officer, reviewer, finance, staff, admin
+        #[arg(long, value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+        /// Proje Sorumlusu için birim numaraları (virgülle ayrılmış)
+        #[arg(long, value_delimiter = ',')]
+        units: Vec<i32>,
+    },
+    /// Boş bir veritabanına demo kurumu ve her rol için bir demo hesabı yükler.
+    SeedDemo {
+        /// Demo hesaplarına yeni parolalar verir ve yazdırır.
+        #[arg(long)]
+        new_passwords: bool,
+    },
+    /// migrate + (boşsa) seed-demo + serve: denemek için tek komut.
+    Demo,
+}
+
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve => crate::app::serve(config).await,
+        Command::Migrate => {
+            let mut conn = db::connect(&config.database)?;
+            let n = db::run_migrations(&mut conn)?;
+            println!("Veritabanı güncel ({n} göç uygulandı).");
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            name,
+            roles,
+            units,
+        } => create_user(&config, &email, &name, &roles, &units),
+        Command::SeedDemo { new_passwords } => {
+            let logins = seed_demo(&config, new_passwords)?;
+            print_logins(&config, &logins);
+            Ok(())
+        }
+        Command::Demo => {
+            match seed_demo(&config, false) {
+                Ok(logins) => print_logins(&config, &logins),
+                Err(SeedError::AlreadySeeded) => println!(
+                    "Demo verisi zaten yüklü; parolalar ilk yüklemede yazdırıldı. \
+                     Yeni parolalar için: mobilimza seed-demo --new-passwords"
+                ),
+                Err(e) => return Err(e.into()),
+            }
+            crate::app::serve(config).await
+        }
+    }
+}
+
+fn seed_demo(config: &Config, new_passwords: bool) -> Result<Vec<DemoLogin>, SeedError> {
+    let pool = db::open(&config.database)?;
+    let hasher = PasswordHasher::new(config.argon2)?;
+    let mut conn = pool.get().map_err(anyhow::Error::from)?;
+    demo::seed(&mut conn, &hasher, SystemClock.now_naive(), new_passwords)
+}
+
+fn print_logins(config: &Config, logins: &[DemoLogin]) {
+    println!("\nDemo hesapları (parolalar yalnızca bu kez gösterilir):");
+    for l in logins {
+        println!("  {:<16} {:<34} {}", l.role.label(), l.email, l.password);
+    }
+    println!("\nAdres: {}/giris\n", config.base_url);
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Parola: ")?;
+        let second = rpassword::prompt_password("Parola (tekrar): ")?;
+        anyhow::ensure!(first == second, "Parolalar eşleşmiyor.");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+fn create_user(
+    config: &Config,
+    email: &str,
+    name: &str,
+    roles: &[String],
+    units: &[i32],
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    anyhow::ensure!(
+        name.chars().count() >= 2,
+        "--name: ad soyad en az 2 karakter olmalı."
+    );
+    let roles = roles
+        .iter()
+        .map(|r| {
+            Role::from_code(r).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--roles: '{r}' bilinmiyor (officer, reviewer, finance, staff, admin)"
+                )
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let officer = roles.contains(&Role::Officer);
+    anyhow::ensure!(
+        !officer || !units.is_empty(),
+        "--units: Proje Sorumlusu (officer) için en az bir birim gerekir."
+    );
+    anyhow::ensure!(
+        officer || units.is_empty(),
+        "--units: birim yalnızca officer rolüyle atanır."
+    );
+
+    let pool = db::open(&config.database)?;
+    let mut conn = pool.get()?;
+    anyhow::ensure!(
+        !db::settings::is_demo(&mut conn)?,
+        "Bu bir demo veritabanı; gerçek kullanıcılar demo verisiyle karışmasın diye eklenmedi."
+    );
+    anyhow::ensure!(
+        !db::users::email_taken(&mut conn, email.as_str(), None)?,
+        "Bu e-posta adresiyle bir kullanıcı zaten var."
+    );
+    anyhow::ensure!(
+        db::units::active_ids(&mut conn, units)?.len() == units.len(),
+        "--units: birimlerden biri bulunamadı ya da pasif."
+    );
+
+    let password = read_password()?;
+    check_new_password(&password).map_err(|m| anyhow::anyhow!("{m}"))?;
+    let hasher = Arc::new(PasswordHasher::new(config.argon2)?);
+    let hash = hasher.hash(&password)?;
+    let now = SystemClock.now_naive();
+    let id = db::transaction(&mut conn, |conn| {
+        let id = db::users::create(
+            conn,
+            &NewUser {
+                email: email.as_str(),
+                name: &name,
+                password_hash: &hash,
+                active: true,
+                is_demo: false,
+                created_at: now,
+                updated_at: now,
+            },
+            &roles,
+            units,
+        )?;
+        db::audit::record(
+            conn,
+            &db::audit::AuditEntry {
+                at: now,
+                actor_id: None,
+                action: "user.created",
+                target: &format!("user:{id}"),
+                detail: "create-user (CLI)",
+                ip: "cli",
+            },
+        )?;
+        Ok::<_, anyhow::Error>(id)
+    })?;
+    println!("Kullanıcı oluşturuldu: #{id} {name} <{email}>");
+    Ok(())
+}

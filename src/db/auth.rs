@@ -1,0 +1,114 @@
+//! Server-side sessions and the login-attempt log used for throttling.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::{login_attempts, sessions, users};
+use super::users::User;
+use crate::domain::auth::RecentFailures;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct Session {
+    /// SHA-256 (hex) of the token in the cookie.
+    pub id: String,
+    pub user_id: i32,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+pub fn create_session(conn: &mut AnyConnection, s: &Session) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values(s)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find_session(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Session, User)>> {
+    sessions::table
+        .find(id)
+        .inner_join(users::table)
+        .select((Session::as_select(), User::as_select()))
+        .first(conn)
+        .optional()
+}
+
+pub fn touch_session(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_seen_at.eq(now))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn delete_session(conn: &mut AnyConnection, id: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(id))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Ends every session of `user_id` except `keep` (the one making the change).
+pub fn delete_user_sessions(
+    conn: &mut AnyConnection,
+    user_id: i32,
+    keep: Option<&str>,
+) -> QueryResult<usize> {
+    let mut q = diesel::delete(sessions::table)
+        .filter(sessions::user_id.eq(user_id))
+        .into_boxed();
+    if let Some(keep) = keep {
+        q = q.filter(sessions::id.ne(keep));
+    }
+    q.execute(conn)
+}
+
+pub fn record_attempt(
+    conn: &mut AnyConnection,
+    email: &str,
+    ip: &str,
+    at: NaiveDateTime,
+    success: bool,
+) -> QueryResult<()> {
+    diesel::insert_into(login_attempts::table)
+        .values((
+            login_attempts::email.eq(email),
+            login_attempts::ip.eq(ip),
+            login_attempts::at.eq(at),
+            login_attempts::success.eq(success),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Failures since `since` for this e-mail (after its last success) and this IP.
+pub fn recent_failures(
+    conn: &mut AnyConnection,
+    email: &str,
+    ip: &str,
+    since: NaiveDateTime,
+) -> QueryResult<RecentFailures> {
+    let last_success: Option<NaiveDateTime> = login_attempts::table
+        .filter(login_attempts::email.eq(email))
+        .filter(login_attempts::success.eq(true))
+        .filter(login_attempts::at.ge(since))
+        .select(diesel::dsl::max(login_attempts::at))
+        .first(conn)?;
+    let mut account = login_attempts::table
+        .filter(login_attempts::email.eq(email))
+        .filter(login_attempts::success.eq(false))
+        .filter(login_attempts::at.ge(since))
+        .into_boxed();
+    if let Some(success_at) = last_success {
+        account = account.filter(login_attempts::at.gt(success_at));
+    }
+    let account = account.count().get_result(conn)?;
+    let ip = login_attempts::table
+        .filter(login_attempts::ip.eq(ip))
+        .filter(login_attempts::success.eq(false))
+        .filter(login_attempts::at.ge(since))
+        .count()
+        .get_result(conn)?;
+    Ok(RecentFailures { account, ip })
+}

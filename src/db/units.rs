@@ -1,0 +1,143 @@
+//! Provinces (fixed, from the migrations) and the units admins manage.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::{provinces, units, user_units};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = provinces)]
+pub struct Province {
+    pub id: i32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = units)]
+pub struct Unit {
+    pub id: i32,
+    pub province_id: i32,
+    pub name: String,
+    pub kind: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = units)]
+pub struct NewUnit<'a> {
+    pub province_id: i32,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = units)]
+pub struct UnitChanges<'a> {
+    pub province_id: i32,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub active: bool,
+}
+
+/// A unit with its province name and how many officers it has.
+#[derive(Debug, Clone)]
+pub struct UnitRow {
+    pub unit: Unit,
+    pub province: String,
+    pub officers: i64,
+}
+
+pub fn provinces(conn: &mut AnyConnection) -> QueryResult<Vec<Province>> {
+    provinces::table
+        .order(provinces::id)
+        .select(Province::as_select())
+        .load(conn)
+}
+
+pub fn province_exists(conn: &mut AnyConnection, id: i32) -> QueryResult<bool> {
+    Ok(provinces::table.find(id).count().get_result::<i64>(conn)? > 0)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i32) -> QueryResult<Option<Unit>> {
+    units::table
+        .find(id)
+        .select(Unit::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// All units ordered by province plate code, then Turkish alphabetical name.
+pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<UnitRow>> {
+    let rows: Vec<(Unit, String)> = units::table
+        .inner_join(provinces::table)
+        .select((Unit::as_select(), provinces::name))
+        .load(conn)?;
+    let counts: Vec<(i32, i64)> = user_units::table
+        .group_by(user_units::unit_id)
+        .select((user_units::unit_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut out: Vec<UnitRow> = rows
+        .into_iter()
+        .map(|(unit, province)| {
+            let officers = counts
+                .iter()
+                .find(|(id, _)| *id == unit.id)
+                .map_or(0, |(_, n)| *n);
+            UnitRow {
+                unit,
+                province,
+                officers,
+            }
+        })
+        .collect();
+    out.sort_by_cached_key(|r| {
+        (
+            r.unit.province_id,
+            crate::domain::text::sort_key(&r.unit.name),
+        )
+    });
+    Ok(out)
+}
+
+pub fn name_taken(
+    conn: &mut AnyConnection,
+    province_id: i32,
+    name: &str,
+    except: Option<i32>,
+) -> QueryResult<bool> {
+    let mut q = units::table
+        .filter(units::province_id.eq(province_id))
+        .filter(units::name.eq(name))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(units::id.ne(id));
+    }
+    Ok(q.count().get_result::<i64>(conn)? > 0)
+}
+
+pub fn create(conn: &mut AnyConnection, new: &NewUnit<'_>) -> QueryResult<i32> {
+    diesel::insert_into(units::table)
+        .values(new)
+        .returning(units::id)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut AnyConnection, id: i32, changes: &UnitChanges<'_>) -> QueryResult<()> {
+    diesel::update(units::table.find(id))
+        .set(changes)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Of `ids`, the ones that exist and are active.
+pub fn active_ids(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<i32>> {
+    units::table
+        .filter(units::id.eq_any(ids))
+        .filter(units::active.eq(true))
+        .select(units::id)
+        .load(conn)
+}

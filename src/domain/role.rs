@@ -1,0 +1,72 @@
+//! The five roles of DESIGN.md §2. One account may hold several.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Officer,
+    Reviewer,
+    Finance,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Officer,
+        Role::Reviewer,
+        Role::Finance,
+        Role::Staff,
+        Role::Admin,
+    ];
+
+    /// The stable code stored in the database and used in forms and the CLI.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Reviewer => "reviewer",
+            Role::Finance => "finance",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Officer => "Proje Sorumlusu",
+            Role::Reviewer => "e-İmza Şefliği",
+            Role::Finance => "Mali İşler",
+            Role::Staff => "Personel",
+            Role::Admin => "Yönetici",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+
+    /// Roles whose scope is every unit (DESIGN.md §2); officers see their own units.
+    pub fn sees_all_units(self) -> bool {
+        matches!(self, Role::Reviewer | Role::Finance | Role::Admin)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_unknown_codes_are_refused() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Role::from_code("root"), None);
+        assert_eq!(Role::Reviewer.label(), "e-İmza Şefliği");
+    }
+}

@@ -1,0 +1,78 @@
+//! Kinds of organisational unit (il müdürlüğü, kaymakamlık, birim…).
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    Valilik,
+    Kaymakamlik,
+    IlMudurlugu,
+    IlceMudurlugu,
+    Birim,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 5] = [
+        UnitKind::Valilik,
+        UnitKind::Kaymakamlik,
+        UnitKind::IlMudurlugu,
+        UnitKind::IlceMudurlugu,
+        UnitKind::Birim,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UnitKind::Valilik => "valilik",
+            UnitKind::Kaymakamlik => "kaymakamlik",
+            UnitKind::IlMudurlugu => "il_mudurlugu",
+            UnitKind::IlceMudurlugu => "ilce_mudurlugu",
+            UnitKind::Birim => "birim",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Valilik => "Valilik",
+            UnitKind::Kaymakamlik => "Kaymakamlık",
+            UnitKind::IlMudurlugu => "İl müdürlüğü",
+            UnitKind::IlceMudurlugu => "İlçe müdürlüğü",
+            UnitKind::Birim => "Birim",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// A unit name as typed: trimmed, inner whitespace collapsed, 2–200 characters.
+pub fn parse_unit_name(raw: &str) -> Result<String, &'static str> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err("Birim adı boş bırakılamaz."),
+        1 => Err("Birim adı en az 2 karakter olmalı."),
+        n if n > 200 => Err("Birim adı en fazla 200 karakter olabilir."),
+        _ => Ok(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in UnitKind::ALL {
+            assert_eq!(UnitKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(UnitKind::from_code("x"), None);
+    }
+
+    #[test]
+    fn names_are_tidied_and_bounded() {
+        assert_eq!(
+            parse_unit_name("  Çankaya   Kaymakamlığı "),
+            Ok("Çankaya Kaymakamlığı".into())
+        );
+        assert!(parse_unit_name("   ").is_err());
+        assert!(parse_unit_name(&"a".repeat(201)).is_err());
+    }
+}

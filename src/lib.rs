@@ -1,0 +1,13 @@
+//! Mobil İmza Talep Portalı: staff mobile-signature requests, their review and
+//! forwarding to Kamu SM, and everything that follows. `main.rs` only parses
+//! the command line; everything else lives here.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod password;
+pub mod web;

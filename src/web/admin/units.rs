@@ -1,0 +1,299 @@
+//! Units (il müdürlüğü, kaymakamlık, birim…), each in one of the 81 provinces.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::{Actor, parse_id};
+use crate::app::AppState;
+use crate::db::{
+    self, audit::AuditEntry, units::NewUnit, units::Province, units::UnitChanges, units::UnitRow,
+};
+use crate::domain::unit::{UnitKind, parse_unit_name};
+use crate::web::errors::AppError;
+use crate::web::forms::{FormData, FormErrors};
+use crate::web::identity::CurrentUser;
+use crate::web::page::{Page, render, render_status, see_other};
+use crate::web::session::{FlashKind, TypedSession};
+
+#[derive(Template)]
+#[template(path = "admin/units.html")]
+struct UnitsPage {
+    page: Page,
+    units: Vec<UnitRow>,
+}
+
+impl UnitsPage {
+    fn kind_label(&self, code: &str) -> &'static str {
+        UnitKind::from_code(code).map_or("—", UnitKind::label)
+    }
+}
+
+pub async fn list(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
+    let units = state.db(|conn| Ok(db::units::list(conn)?)).await?;
+    render(&UnitsPage { page, units })
+}
+
+/// What the form shows: the values as typed.
+#[derive(Default)]
+struct UnitValues {
+    province_id: String,
+    name: String,
+    kind: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/unit_form.html")]
+struct UnitForm {
+    page: Page,
+    editing: Option<i32>,
+    values: UnitValues,
+    errors: FormErrors,
+    provinces: Vec<Province>,
+    kinds: [UnitKind; 5],
+}
+
+impl UnitForm {
+    fn province_selected(&self, id: &i32) -> bool {
+        self.values.province_id == id.to_string()
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    page: Page,
+    editing: Option<i32>,
+    values: UnitValues,
+    errors: FormErrors,
+) -> Result<HttpResponse, AppError> {
+    let provinces = state.db(|conn| Ok(db::units::provinces(conn)?)).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_status(
+        &UnitForm {
+            page,
+            editing,
+            values,
+            errors,
+            provinces,
+            kinds: UnitKind::ALL,
+        },
+        status,
+    )
+}
+
+pub async fn new_form(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
+    let values = UnitValues {
+        active: true,
+        kind: UnitKind::Birim.code().into(),
+        ..Default::default()
+    };
+    form_page(&state, page, None, values, FormErrors::default()).await
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    page: Page,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let unit = state
+        .db(move |conn| Ok(db::units::find(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let values = UnitValues {
+        province_id: unit.province_id.to_string(),
+        name: unit.name,
+        kind: unit.kind,
+        active: unit.active,
+    };
+    form_page(&state, page, Some(id), values, FormErrors::default()).await
+}
+
+struct ValidUnit {
+    province_id: i32,
+    name: String,
+    kind: UnitKind,
+    active: bool,
+}
+
+fn validate(values: &UnitValues) -> Result<ValidUnit, FormErrors> {
+    let mut errors = FormErrors::default();
+    let province_id = values
+        .province_id
+        .parse::<i32>()
+        .ok()
+        .filter(|p| (1..=81).contains(p));
+    if province_id.is_none() {
+        errors.add("province_id", "Bir il seçin.");
+    }
+    let name = parse_unit_name(&values.name)
+        .map_err(|m| errors.add("name", m))
+        .ok();
+    let kind = UnitKind::from_code(&values.kind);
+    if kind.is_none() {
+        errors.add("kind", "Birim türünü seçin.");
+    }
+    match (province_id, name, kind) {
+        (Some(province_id), Some(name), Some(kind)) => Ok(ValidUnit {
+            province_id,
+            name,
+            kind,
+            active: values.active,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn values_of(form: &FormData) -> UnitValues {
+    UnitValues {
+        province_id: form.get("province_id").to_owned(),
+        name: form.get("name").to_owned(),
+        kind: form.get("kind").to_owned(),
+        active: form.checked("active"),
+    }
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    page: Page,
+    session: TypedSession,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    save(
+        state,
+        req,
+        page,
+        session,
+        user,
+        None,
+        FormData::new(form.into_inner()),
+    )
+    .await
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    page: Page,
+    session: TypedSession,
+    user: CurrentUser,
+    path: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    save(
+        state,
+        req,
+        page,
+        session,
+        user,
+        Some(id),
+        FormData::new(form.into_inner()),
+    )
+    .await
+}
+
+enum Saved {
+    Done,
+    NameTaken,
+}
+
+async fn save(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    page: Page,
+    session: TypedSession,
+    user: CurrentUser,
+    editing: Option<i32>,
+    form: FormData,
+) -> Result<HttpResponse, AppError> {
+    let values = values_of(&form);
+    let valid = match validate(&values) {
+        Ok(v) => v,
+        Err(errors) => return form_page(&state, page, editing, values, errors).await,
+    };
+    let actor = Actor::of(&user, &req);
+    let now = state.clock.now_naive();
+    let saved = state
+        .db(move |conn| {
+            db::transaction(conn, |conn| {
+                if let Some(id) = editing {
+                    db::units::find(conn, id)?.ok_or(AppError::NotFound)?;
+                }
+                if db::units::name_taken(conn, valid.province_id, &valid.name, editing)? {
+                    return Ok(Saved::NameTaken);
+                }
+                let id = match editing {
+                    Some(id) => {
+                        let changes = UnitChanges {
+                            province_id: valid.province_id,
+                            name: &valid.name,
+                            kind: valid.kind.code(),
+                            active: valid.active,
+                        };
+                        db::units::update(conn, id, &changes)?;
+                        id
+                    }
+                    None => db::units::create(
+                        conn,
+                        &NewUnit {
+                            province_id: valid.province_id,
+                            name: &valid.name,
+                            kind: valid.kind.code(),
+                            active: valid.active,
+                            created_at: now,
+                        },
+                    )?,
+                };
+                let detail = format!(
+                    "il={} ad={} tür={} aktif={}",
+                    valid.province_id,
+                    valid.name,
+                    valid.kind.code(),
+                    valid.active
+                );
+                db::audit::record(
+                    conn,
+                    &AuditEntry {
+                        at: now,
+                        actor_id: Some(actor.id),
+                        action: if editing.is_some() {
+                            "unit.updated"
+                        } else {
+                            "unit.created"
+                        },
+                        target: &format!("unit:{id}"),
+                        detail: &detail,
+                        ip: &actor.ip,
+                    },
+                )?;
+                Ok::<_, AppError>(Saved::Done)
+            })
+        })
+        .await?;
+    match saved {
+        Saved::NameTaken => {
+            let mut errors = FormErrors::default();
+            errors.add("name", "Bu ilde aynı adla bir birim zaten var.");
+            form_page(&state, page, editing, values, errors).await
+        }
+        Saved::Done => {
+            session.flash(
+                FlashKind::Success,
+                if editing.is_some() {
+                    "Birim güncellendi."
+                } else {
+                    "Birim eklendi."
+                },
+            );
+            Ok(see_other("/yonetim/birimler"))
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Which error belongs where: handlers return [`AppError`]. Its variants are
+//! what a user may see (a Turkish page with the right status); `Internal`
+//! carries the cause chain for the log and shows only a reference number.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("bad request")]
+    BadRequest,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("csrf check failed")]
+    Csrf,
+    #[error("database busy")]
+    Busy,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        // SQLite past its busy timeout: a retryable condition, not a crash.
+        if let diesel::result::Error::DatabaseError(_, info) = &e {
+            let msg = info.message();
+            if msg.contains("database is locked") || msg.contains("database is busy") {
+                return AppError::Busy;
+            }
+        }
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for AppError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        tracing::warn!(error = %e, "database pool exhausted");
+        AppError::Busy
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+    reference: Option<String>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (title, message) = match self {
+            AppError::NotFound => (
+                "Sayfa bulunamadı",
+                "Aradığınız sayfa ya da kayıt bulunamadı.",
+            ),
+            AppError::BadRequest => (
+                "Form okunamadı",
+                "Gönderilen form okunamadı ya da çok büyüktü; hiçbir değişiklik yapılmadı. Sayfayı yenileyip yeniden deneyin.",
+            ),
+            AppError::Forbidden => (
+                "Yetkiniz yok",
+                "Bu sayfayı görme ya da bu işlemi yapma yetkiniz yok.",
+            ),
+            AppError::Csrf => (
+                "Güvenlik doğrulaması başarısız",
+                "Form güvenlik doğrulamasından geçemedi (CSRF). Sayfayı yenileyip yeniden deneyin; \
+                 hiçbir değişiklik yapılmadı.",
+            ),
+            AppError::Busy => (
+                "Sistem şu anda yoğun",
+                "İşleminiz yapılamadı ve hiçbir değişiklik kaydedilmedi. Lütfen biraz sonra yeniden deneyin.",
+            ),
+            AppError::Internal(_) => (
+                "Beklenmeyen bir hata oluştu",
+                "İşleminiz tamamlanamadı. Sorun sürerse aşağıdaki başvuru numarasıyla destek birimine bildirin.",
+            ),
+        };
+        let reference = match self {
+            AppError::Internal(e) => {
+                let id = uuid_like();
+                tracing::error!(reference = %id, error = ?e, "internal error");
+                Some(id)
+            }
+            _ => None,
+        };
+        let page = ErrorPage {
+            status: self.status_code().as_u16(),
+            title,
+            message,
+            reference,
+        };
+        let body = page.render().unwrap_or_else(|_| message.to_owned());
+        let mut resp = HttpResponse::build(self.status_code());
+        if matches!(self, AppError::Busy) {
+            resp.insert_header(("Retry-After", "5"));
+        }
+        resp.content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+fn uuid_like() -> String {
+    use rand::Rng;
+    let n: u64 = rand::thread_rng().r#gen();
+    format!("{n:016x}")
+}
+
+/// Default service: unknown paths get the Turkish 404 page.
+pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,0 +1,123 @@
+//! The layout context every page template gets (`page`): who is logged in,
+//! the navigation for their roles, the CSRF token, flash messages and the demo
+//! banner flag. Also the two ways a handler answers: render or redirect.
+
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
+use askama::Template;
+use std::future::{Ready, ready};
+use std::sync::atomic::Ordering;
+
+use super::errors::AppError;
+use super::identity::CurrentUser;
+use super::session::{Flash, TypedSession};
+use crate::app::AppState;
+use crate::domain::role::Role;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub struct Page {
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub flashes: Vec<Flash>,
+    pub demo: bool,
+    pub path: String,
+}
+
+impl Page {
+    /// The menu: one group of links per role the user holds.
+    pub fn nav(&self) -> Vec<NavItem> {
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
+        let mut items = vec![NavItem {
+            href: "/",
+            label: "Ana sayfa",
+        }];
+        for role in &user.roles {
+            match role {
+                Role::Officer => items.push(NavItem {
+                    href: "/talepler",
+                    label: "Taleplerim",
+                }),
+                Role::Reviewer => items.push(NavItem {
+                    href: "/inceleme",
+                    label: "İnceleme kuyruğu",
+                }),
+                Role::Finance => items.push(NavItem {
+                    href: "/mali",
+                    label: "Ücretler ve raporlar",
+                }),
+                Role::Staff => items.push(NavItem {
+                    href: "/bilgilerim",
+                    label: "Bilgilerim",
+                }),
+                Role::Admin => {
+                    items.push(NavItem {
+                        href: "/yonetim/kullanicilar",
+                        label: "Kullanıcılar",
+                    });
+                    items.push(NavItem {
+                        href: "/yonetim/birimler",
+                        label: "Birimler",
+                    });
+                    items.push(NavItem {
+                        href: "/yonetim/denetim",
+                        label: "Denetim kaydı",
+                    });
+                }
+            }
+        }
+        items
+    }
+
+    pub fn is_current(&self, href: &str) -> bool {
+        if href == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(href)
+        }
+    }
+}
+
+impl FromRequest for Page {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = TypedSession::of(req);
+        let demo = req
+            .app_data::<web::Data<AppState>>()
+            .is_some_and(|s| s.demo.load(Ordering::Relaxed));
+        ready(Ok(Page {
+            user: req.extensions().get::<CurrentUser>().cloned(),
+            csrf: session.csrf_token(),
+            flashes: session.take_flashes(),
+            demo,
+            path: req.path().to_owned(),
+        }))
+    }
+}
+
+pub fn render(tpl: &impl Template) -> Result<HttpResponse, AppError> {
+    render_status(tpl, StatusCode::OK)
+}
+
+/// Renders with a status, e.g. 422 for a form sent back with its errors.
+pub fn render_status(tpl: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
+    let html = tpl.render().map_err(AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// POST → redirect → GET.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
