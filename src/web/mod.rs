@@ -74,8 +74,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/denetim", web::get().to(admin::audit::list)),
         )
         .service(
-            web::scope("")
+            web::resource("/")
                 .wrap(from_fn(require_login))
-                .route("/", web::get().to(home::dashboard)),
+                .route(web::get().to(home::dashboard)),
         );
 }

@@ -1,0 +1,354 @@
+//! `spawn_app()`: the real portal on a random port with its own fresh database
+//! (a SQLite file, or a PostgreSQL database cloned from a migrated template
+//! when `TEST_DATABASE_URL` is set), an injected clock and cheap Argon2.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use actix_web::web;
+use base64::Engine;
+use chrono::{TimeZone, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use mobilimza::app::{AppState, resolve_session_key, run};
+use mobilimza::clock::ManualClock;
+use mobilimza::config::Config;
+use mobilimza::db::{self, users::NewUser};
+use mobilimza::domain::role::Role;
+use reqwest::cookie::{CookieStore, Jar};
+
+pub const PASSWORD: &str = "Dogru-Parola-2026";
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub state: web::Data<AppState>,
+    _dir: tempfile::TempDir,
+    pg_db: Option<(String, String)>,
+}
+
+/// Which backend this run uses; printed once so the log says it plainly.
+pub fn backend() -> Option<String> {
+    static ANNOUNCED: OnceLock<()> = OnceLock::new();
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    ANNOUNCED.get_or_init(|| match &url {
+        Some(_) => eprintln!("integration tests: PostgreSQL backend (TEST_DATABASE_URL)"),
+        None => eprintln!("integration tests: SQLite backend"),
+    });
+    url
+}
+
+fn pg_with_db(admin_url: &str, db: &str) -> String {
+    // Replace the path (database name) of the admin URL.
+    let (head, tail) = admin_url
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL has a database path");
+    let query = tail
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    format!("{head}/{db}{query}")
+}
+
+fn random_suffix() -> String {
+    use rand::Rng;
+    format!("{:016x}", rand::thread_rng().r#gen::<u64>())
+}
+
+/// Creates the migrated template database once per test process.
+fn pg_template(admin_url: &str) -> String {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let name = format!("mobilimza_tpl_{}", random_suffix());
+            let mut admin =
+                PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create template");
+            let url = mobilimza::config::DatabaseUrl::Postgres(pg_with_db(admin_url, &name));
+            let mut conn = db::connect(&url).expect("connect template");
+            db::run_migrations(&mut conn).expect("migrate template");
+            name
+        })
+        .clone()
+}
+
+fn pg_fresh_database(admin_url: &str) -> (String, String) {
+    static CREATE: Mutex<()> = Mutex::new(());
+    let template = pg_template(admin_url);
+    let name = format!("mobilimza_test_{}", random_suffix());
+    let _guard = CREATE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut admin = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        .expect("create test database");
+    (pg_with_db(admin_url, &name), name)
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let (Some((_, name)), Some(admin_url)) = (&self.pg_db, backend()) {
+            if let Ok(mut admin) = PgConnection::establish(&admin_url) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+pub fn test_vars(database_url: &str) -> HashMap<String, String> {
+    let key = base64::engine::general_purpose::STANDARD.encode([42u8; 64]);
+    HashMap::from([
+        ("DATABASE_URL".to_owned(), database_url.to_owned()),
+        ("ARGON2_PARAMS".to_owned(), "m=64,t=1,p=1".to_owned()),
+        ("SESSION_KEY".to_owned(), key),
+    ])
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn(false).await
+}
+
+/// An app whose database was filled by `seed-demo`.
+pub async fn spawn_demo_app() -> TestApp {
+    spawn(true).await
+}
+
+async fn spawn(demo: bool) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, pg_db) = match backend() {
+        Some(admin) => {
+            let (url, name) = pg_fresh_database(&admin);
+            (url.clone(), Some((url, name)))
+        }
+        None => (
+            format!("sqlite://{}", dir.path().join("test.db").display()),
+            None,
+        ),
+    };
+    let vars = test_vars(&url);
+    let config = Config::from_vars(|k| vars.get(k).cloned()).expect("test config");
+    let pool = db::open(&config.database).expect("open database");
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+            .single()
+            .expect("time"),
+    ));
+    if demo {
+        let hasher = mobilimza::password::PasswordHasher::new(config.argon2).expect("hasher");
+        let mut conn = pool.get().expect("conn");
+        mobilimza::demo::seed(&mut conn, &hasher, clock.now_naive(), false).expect("seed demo");
+    }
+    let key = resolve_session_key(&config).expect("key");
+    let state = web::Data::new(AppState::new(config, pool, clock.clone()).expect("state"));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = run(state.clone(), key, listener, 1).expect("server");
+    tokio::spawn(server);
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        clock,
+        state,
+        _dir: dir,
+        pg_db,
+    }
+}
+
+use mobilimza::clock::Clock as _;
+
+impl TestApp {
+    pub fn conn(&self) -> db::DbConn {
+        self.state.pool.get().expect("pooled connection")
+    }
+
+    pub fn add_unit(&self, province: i32, name: &str) -> i32 {
+        let now = self.clock.now_naive();
+        db::units::create(
+            &mut self.conn(),
+            &db::units::NewUnit {
+                province_id: province,
+                name,
+                kind: "birim",
+                active: true,
+                created_at: now,
+            },
+        )
+        .expect("unit")
+    }
+
+    /// A user with `roles` (and officer `units`) whose password is [`PASSWORD`].
+    pub fn add_user(&self, email: &str, name: &str, roles: &[Role], units: &[i32]) -> i32 {
+        let hash = self.state.hasher.hash(PASSWORD).expect("hash");
+        let now = self.clock.now_naive();
+        let new = NewUser {
+            email,
+            name,
+            password_hash: &hash,
+            active: true,
+            is_demo: false,
+            created_at: now,
+            updated_at: now,
+        };
+        db::users::create(&mut self.conn(), &new, roles, units).expect("user")
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// A browser already logged in as `email`.
+    pub async fn logged_in(&self, email: &str) -> Browser {
+        let b = self.browser();
+        let r = b.login(email, PASSWORD).await;
+        assert_eq!(r.status, 303, "login of {email} failed: {}", r.body);
+        b
+    }
+
+    pub fn count(&self, table_sql: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table_sql}"))
+            .get_result::<N>(&mut self.conn())
+            .expect("count")
+            .n
+    }
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    pub fn csrf(&self) -> Option<String> {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self.body.find(marker)? + marker.len();
+        let end = self.body[start..].find('"')?;
+        Some(self.body[start..start + end].to_owned())
+    }
+}
+
+/// A browser: its own cookie jar, redirects not followed (so tests see them).
+pub struct Browser {
+    base: String,
+    pub jar: Arc<Jar>,
+    client: reqwest::Client,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            base: base.to_owned(),
+            jar,
+            client,
+        }
+    }
+
+    /// The raw `Cookie` header this browser would send.
+    pub fn cookie_header(&self) -> String {
+        let url = self.base.parse().expect("url");
+        self.jar
+            .cookies(&url)
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .unwrap_or_default()
+    }
+
+    async fn read(resp: reqwest::Response) -> Page {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let location = headers
+            .get("location")
+            .map(|v| v.to_str().expect("ascii").to_owned());
+        let body = resp.text().await.expect("body");
+        Page {
+            status,
+            location,
+            body,
+            headers,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Self::read(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
+    }
+
+    /// GET with a given cookie header and no jar: a replayed (stolen) cookie.
+    pub async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> Page {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self::read(
+            client
+                .get(format!("{base}{path}"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("GET"),
+        )
+        .await
+    }
+
+    /// POST a form exactly as given (no token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        Self::read(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .form(fields)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    /// The CSRF token of this browser's session, read from a page.
+    pub async fn token(&self) -> String {
+        let page = self.get("/giris").await;
+        if let Some(t) = page.csrf() {
+            return t;
+        }
+        self.get("/hesap/parola")
+            .await
+            .csrf()
+            .expect("a page with a CSRF token")
+    }
+
+    /// POST a form with this session's CSRF token, as a browser would.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.token().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Page {
+        self.post(
+            "/giris",
+            &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests through HTTP against the real app and a fresh database
+//! per test. SQLite by default; PostgreSQL when `TEST_DATABASE_URL` is set
+//! (`scripts/test` runs both).
+
+mod admin;
+mod auth;
+mod config;
+mod csrf;
+mod helpers;
+mod roles;
+mod site;

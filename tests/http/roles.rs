@@ -1,0 +1,128 @@
+//! Each role reaches its own area and nothing else.
+
+use mobilimza::domain::role::Role;
+
+use crate::helpers::spawn_app;
+
+const AREAS: &[(Role, &str, &str)] = &[
+    (Role::Officer, "/talepler", "Taleplerim"),
+    (Role::Reviewer, "/inceleme", "İnceleme kuyruğu"),
+    (Role::Finance, "/mali", "Ücretler ve raporlar"),
+    (Role::Staff, "/bilgilerim", "Bilgilerim"),
+    (Role::Admin, "/yonetim/kullanicilar", "Kullanıcılar"),
+];
+
+const ADMIN_ONLY: &[&str] = &[
+    "/yonetim/birimler",
+    "/yonetim/birimler/yeni",
+    "/yonetim/kullanicilar/yeni",
+    "/yonetim/denetim",
+    "/yonetim/kullanicilar/1",
+];
+
+#[tokio::test]
+async fn each_role_reaches_only_its_own_pages() {
+    let app = spawn_app().await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    for (role, _, _) in AREAS {
+        let units: &[i32] = if *role == Role::Officer { &[unit] } else { &[] };
+        app.add_user(
+            &format!("{}@kurum.gov.tr", role.code()),
+            role.label(),
+            &[*role],
+            units,
+        );
+    }
+    for (role, own, label) in AREAS {
+        let b = app
+            .logged_in(&format!("{}@kurum.gov.tr", role.code()))
+            .await;
+        let home = b.get("/").await;
+        assert_eq!(home.status, 200);
+        assert!(
+            home.body.contains(&format!("href=\"{own}\"")),
+            "{role:?} sees its own menu entry"
+        );
+        for (other, path, other_label) in AREAS {
+            let r = b.get(path).await;
+            if other == role {
+                assert_eq!(r.status, 200, "{role:?} → {path}");
+                assert!(r.body.contains(label));
+            } else {
+                assert_eq!(r.status, 403, "{role:?} → {path}");
+                assert!(r.body.contains("Yetkiniz yok"));
+                assert!(
+                    !home.body.contains(&format!(">{other_label}</a>")),
+                    "{role:?} has no menu entry for {path}"
+                );
+            }
+        }
+        if *role != Role::Admin {
+            for path in ADMIN_ONLY {
+                assert_eq!(b.get(path).await.status, 403, "{role:?} → {path}");
+            }
+            let r = b
+                .post(
+                    "/yonetim/birimler/yeni",
+                    &[
+                        ("province_id", "6"),
+                        ("name", "X Birimi"),
+                        ("kind", "birim"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, 403, "{role:?} cannot create units");
+        }
+    }
+    assert_eq!(app.count("units"), 1);
+}
+
+#[tokio::test]
+async fn an_account_with_two_roles_sees_both_areas() {
+    let app = spawn_app().await;
+    app.add_user(
+        "iki@kurum.gov.tr",
+        "İki Rollü",
+        &[Role::Reviewer, Role::Finance],
+        &[],
+    );
+    let b = app.logged_in("iki@kurum.gov.tr").await;
+    assert_eq!(b.get("/inceleme").await.status, 200);
+    assert_eq!(b.get("/mali").await.status, 200);
+    assert_eq!(b.get("/talepler").await.status, 403);
+}
+
+#[tokio::test]
+async fn officers_see_their_own_units() {
+    let app = spawn_app().await;
+    let mine = app.add_unit(6, "Çankaya Kaymakamlığı");
+    app.add_unit(34, "Kadıköy Kaymakamlığı");
+    app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[mine],
+    );
+    let b = app.logged_in("sorumlu@kurum.gov.tr").await;
+    let r = b.get("/talepler").await;
+    assert!(
+        r.body.contains("Çankaya Kaymakamlığı — Ankara"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Kadıköy"));
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_login() {
+    let app = spawn_app().await;
+    for (_, path, _) in AREAS {
+        let r = app.browser().get(path).await;
+        assert_eq!(r.status, 303, "{path}");
+        assert!(r.location.unwrap_or_default().starts_with("/giris?next="));
+    }
+    assert_eq!(
+        app.browser().get("/").await.location.as_deref(),
+        Some("/giris")
+    );
+}
