@@ -80,10 +80,8 @@ pub fn client_ip(req: &HttpRequest) -> String {
     let trust = req
         .app_data::<web::Data<AppState>>()
         .is_some_and(|s| s.config.trust_proxy_headers);
-    if trust {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_owned();
-        }
+    if trust && let Some(ip) = req.connection_info().realip_remote_addr() {
+        return ip.to_owned();
     }
     req.peer_addr()
         .map_or_else(|| "-".to_owned(), |a| a.ip().to_string())

@@ -91,11 +91,10 @@ fn pg_fresh_database(admin_url: &str) -> (String, String) {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let (Some((_, name)), Some(admin_url)) = (&self.pg_db, backend()) {
-            if let Ok(mut admin) = PgConnection::establish(&admin_url) {
-                let _ =
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        if let (Some((_, name)), Some(admin_url)) = (&self.pg_db, backend())
+            && let Ok(mut admin) = PgConnection::establish(&admin_url)
+        {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
 }
