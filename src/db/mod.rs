@@ -4,8 +4,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod batches;
+pub mod imports;
+pub mod requests;
 pub mod schema;
 pub mod settings;
+pub mod staff;
 pub mod units;
 pub mod users;
 

@@ -86,12 +86,107 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff (id) {
+        id -> Integer,
+        tckn -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        sicil_no -> Text,
+        title -> Text,
+        unit_id -> Integer,
+        email -> Text,
+        phone -> Text,
+        operator -> Text,
+        line_type -> Text,
+        has_signature -> Bool,
+        search_name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batches (id) {
+        id -> Integer,
+        created_at -> Timestamp,
+        created_by -> Integer,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> Integer,
+        staff_id -> Integer,
+        unit_id -> Integer,
+        state -> Text,
+        reason -> Text,
+        note -> Text,
+        kvkk_ack -> Bool,
+        phone -> Text,
+        operator -> Text,
+        line_type -> Text,
+        created_by -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        version -> Integer,
+        batch_id -> Nullable<Integer>,
+        form_emailed_at -> Nullable<Timestamp>,
+        form_signed_at -> Nullable<Timestamp>,
+        docs_way -> Nullable<Text>,
+        docs_ref -> Nullable<Text>,
+        docs_sent_at -> Nullable<Timestamp>,
+        docs_received_at -> Nullable<Timestamp>,
+        sms_at -> Nullable<Timestamp>,
+        produced_at -> Nullable<Timestamp>,
+        certificate_serial -> Nullable<Text>,
+        activated_at -> Nullable<Timestamp>,
+        valid_until -> Nullable<Timestamp>,
+        not_mine_at -> Nullable<Timestamp>,
+        flagged -> Bool,
+        form_token -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    request_history (id) {
+        id -> BigInt,
+        request_id -> Integer,
+        at -> Timestamp,
+        actor_id -> Nullable<Integer>,
+        action -> Text,
+        from_state -> Text,
+        to_state -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Integer,
+        user_id -> Integer,
+        file_name -> Text,
+        rows_json -> Text,
+        created_at -> Timestamp,
+        committed_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
 diesel::joinable!(user_units -> units (unit_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(staff -> units (unit_id));
+diesel::joinable!(requests -> staff (staff_id));
+diesel::joinable!(requests -> units (unit_id));
+diesel::joinable!(requests -> batches (batch_id));
+diesel::joinable!(request_history -> requests (request_id));
+diesel::joinable!(request_history -> users (actor_id));
+diesel::joinable!(imports -> users (user_id));
+diesel::joinable!(batches -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -103,4 +198,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     audit_log,
     settings,
+    staff,
+    batches,
+    requests,
+    request_history,
+    imports,
 );

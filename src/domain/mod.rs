@@ -3,7 +3,14 @@
 
 pub mod auth;
 pub mod email;
+pub mod hold;
+pub mod phone;
+pub mod request;
 pub mod role;
+pub mod staff;
+pub mod staff_import;
+pub mod tckn;
 pub mod text;
 pub mod time;
 pub mod unit;
+pub mod workflow;

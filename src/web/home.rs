@@ -15,9 +15,15 @@ use crate::domain::role::Role;
 struct Dashboard {
     page: Page,
     cards: Vec<(&'static str, &'static str, &'static str)>,
+    /// "What is waiting for me": (text, link).
+    waiting: Vec<(String, String)>,
 }
 
-pub async fn dashboard(page: Page, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let cards = user
         .roles
         .iter()
@@ -49,7 +55,91 @@ pub async fn dashboard(page: Page, user: CurrentUser) -> Result<HttpResponse, Ap
             ),
         })
         .collect();
-    render(&Dashboard { page, cards })
+    let now = state.clock.now_naive();
+    let waiting = state.db(move |conn| waiting_for(conn, &user, now)).await?;
+    render(&Dashboard {
+        page,
+        cards,
+        waiting,
+    })
+}
+
+fn waiting_for(
+    conn: &mut crate::db::AnyConnection,
+    user: &CurrentUser,
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<(String, String)>, AppError> {
+    let mut out = Vec::new();
+    let count = |counts: &[(String, i64)], s: &str| {
+        counts.iter().find(|(c, _)| c == s).map_or(0, |(_, n)| *n)
+    };
+    if user.has(Role::Officer) {
+        let counts = db::requests::counts_by_state(conn, Some(&user.unit_ids))?;
+        let returned = count(&counts, "returned");
+        if returned > 0 {
+            out.push((
+                format!("{returned} talep düzeltme için size geri gönderildi."),
+                "/talepler?sekme=returned".into(),
+            ));
+        }
+        let docs = db::requests::count_docs_to_send(conn, &user.unit_ids)?;
+        if docs > 0 {
+            out.push((
+                format!("{docs} talep için operatör evrakını göndermeniz bekleniyor."),
+                "/talepler?sekme=forwarded".into(),
+            ));
+        }
+    }
+    if user.has(Role::Reviewer) {
+        let counts = db::requests::counts_by_state(conn, None)?;
+        let submitted = count(&counts, "submitted");
+        if submitted > 0 {
+            out.push((
+                format!("{submitted} talep incelemenizi bekliyor."),
+                "/inceleme?sekme=submitted".into(),
+            ));
+        }
+        let hold = super::requests::hold_rule(conn)?;
+        let ending =
+            db::requests::holds_ending(conn, now - chrono::Duration::hours(hold.hours - 1))?;
+        if ending > 0 {
+            out.push((
+                format!("{ending} talebin SMS beklemesi bir saat içinde bitiyor ya da bitti."),
+                "/inceleme?sekme=sms_hold".into(),
+            ));
+        }
+        let flagged = db::requests::count_flagged(conn)?;
+        if flagged > 0 {
+            out.push((
+                format!(
+                    "{flagged} talep personel tarafından \"bilgim dışında\" olarak bildirildi."
+                ),
+                "/inceleme?sekme=flagged".into(),
+            ));
+        }
+    }
+    if user.has(Role::Staff)
+        && let Some(s) = db::staff::find_by_email(conn, &user.email)?
+    {
+        let filter = db::requests::Filter {
+            staff_id: Some(s.id),
+            ..Default::default()
+        };
+        if let Some(l) =
+            db::requests::page(conn, &filter, db::requests::Order::NewestFirst, None, 1)?
+                .into_iter()
+                .next()
+        {
+            out.push((
+                format!(
+                    "Mobil imza başvurunuzun durumu: {}.",
+                    crate::domain::workflow::state_label(&l.state)
+                ),
+                format!("/talep/{}", l.id),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Template)]
@@ -58,41 +148,6 @@ struct Area {
     page: Page,
     title: &'static str,
     intro: &'static str,
-    units: Vec<String>,
-}
-
-pub async fn officer_area(
-    state: web::Data<AppState>,
-    page: Page,
-    user: CurrentUser,
-) -> Result<HttpResponse, AppError> {
-    let ids = user.unit_ids.clone();
-    let units = state
-        .db(move |conn| {
-            Ok(db::units::list(conn)?
-                .into_iter()
-                .filter(|r| ids.contains(&r.unit.id))
-                .map(|r| format!("{} — {}", r.unit.name, r.province))
-                .collect::<Vec<_>>())
-        })
-        .await?;
-    render(&Area {
-        page,
-        title: "Taleplerim",
-        intro: "Sorumlu olduğunuz birimlerin personeli için mobil imza talebi açar, \
-                düzeltme isteklerini yanıtlar ve operatör evrakının gönderimini kaydedersiniz.",
-        units,
-    })
-}
-
-pub async fn reviewer_area(page: Page) -> Result<HttpResponse, AppError> {
-    render(&Area {
-        page,
-        title: "İnceleme kuyruğu",
-        intro: "Proje sorumlularının gönderdiği talepleri inceler, onaylar ya da düzeltmeye gönderir \
-                ve onaylananları Kamu SM'ye iletirsiniz.",
-        units: Vec::new(),
-    })
 }
 
 pub async fn finance_area(page: Page) -> Result<HttpResponse, AppError> {
@@ -100,17 +155,6 @@ pub async fn finance_area(page: Page) -> Result<HttpResponse, AppError> {
         page,
         title: "Ücretler ve raporlar",
         intro: "Sertifika ücretleri (65,00 TL + KDV) ve aylık kullanım ücretleri burada izlenir ve dışa aktarılır.",
-        units: Vec::new(),
-    })
-}
-
-pub async fn staff_area(page: Page) -> Result<HttpResponse, AppError> {
-    render(&Area {
-        page,
-        title: "Bilgilerim",
-        intro: "Cep telefonu, operatör ve mobil imza bilgilerinizi güncel tutarsınız; \
-                hat, SIM, numara ya da operatör değişikliği mobil imzanızı geçersiz kılar.",
-        units: Vec::new(),
     })
 }
 

@@ -5,11 +5,17 @@ pub mod admin;
 pub mod auth;
 pub mod csrf;
 pub mod errors;
+pub mod export;
 pub mod forms;
 pub mod home;
 pub mod identity;
+pub mod me;
 pub mod page;
+pub mod requests;
+pub mod review;
 pub mod session;
+pub mod staff;
+pub mod staff_import;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
@@ -36,13 +42,53 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/talepler")
                 .wrap(from_fn(role_guard(Role::Officer)))
                 .wrap(from_fn(require_login))
-                .route("", web::get().to(home::officer_area)),
+                .route("", web::get().to(review::officer_list))
+                .route("/yeni", web::get().to(requests::new_form))
+                .route("/yeni", web::post().to(requests::create)),
+        )
+        .service(
+            web::scope("/personel")
+                .wrap(from_fn(role_guard(Role::Officer)))
+                .wrap(from_fn(require_login))
+                .route("", web::get().to(staff::list))
+                .route("/yeni", web::get().to(staff::new_form))
+                .route("/yeni", web::post().to(staff::create))
+                .route("/ice-aktar", web::get().to(staff_import::upload_form))
+                .route("/ice-aktar", web::post().to(staff_import::upload))
+                .route(
+                    "/ice-aktar/sablon.{format}",
+                    web::get().to(staff_import::template),
+                )
+                .route("/ice-aktar/{id}", web::get().to(staff_import::preview))
+                .route("/ice-aktar/{id}", web::post().to(staff_import::confirm))
+                .route("/{id}", web::get().to(staff::edit_form))
+                .route("/{id}", web::post().to(staff::update)),
         )
         .service(
             web::scope("/inceleme")
                 .wrap(from_fn(role_guard(Role::Reviewer)))
                 .wrap(from_fn(require_login))
-                .route("", web::get().to(home::reviewer_area)),
+                .route("", web::get().to(review::queue))
+                .route("/toplu", web::post().to(review::bulk))
+                .route("/partiler", web::get().to(review::batches))
+                .route(
+                    "/partiler/{id}/liste.{format}",
+                    web::get().to(review::batch_export),
+                ),
+        )
+        // Request and batch pages serve several roles; each handler checks
+        // who may see the record (404 otherwise) and the state machine who
+        // may act.
+        .service(
+            web::scope("/talep")
+                .wrap(from_fn(require_login))
+                .route("/{id}", web::get().to(requests::show))
+                .route("/{id}/islem", web::post().to(requests::act)),
+        )
+        .service(
+            web::scope("/parti")
+                .wrap(from_fn(require_login))
+                .route("/{id}", web::get().to(review::batch)),
         )
         .service(
             web::scope("/mali")
@@ -54,7 +100,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/bilgilerim")
                 .wrap(from_fn(role_guard(Role::Staff)))
                 .wrap(from_fn(require_login))
-                .route("", web::get().to(home::staff_area)),
+                .route("", web::get().to(me::home)),
         )
         .service(
             web::scope("/yonetim")

@@ -106,7 +106,7 @@ async fn officers_see_their_own_units() {
     let b = app.logged_in("sorumlu@kurum.gov.tr").await;
     let r = b.get("/talepler").await;
     assert!(
-        r.body.contains("Çankaya Kaymakamlığı — Ankara"),
+        r.body.contains(">Çankaya Kaymakamlığı</option>"),
         "{}",
         r.body
     );

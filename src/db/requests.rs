@@ -1,0 +1,390 @@
+//! Requests, their history, and the reviewer queue. Every state change goes
+//! through [`apply`]: state, facts, version bump and history row together,
+//! guarded by the version the user saw.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::{request_history, requests, staff, units, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = requests)]
+pub struct Request {
+    pub id: i32,
+    pub staff_id: i32,
+    pub unit_id: i32,
+    pub state: String,
+    pub reason: String,
+    pub note: String,
+    pub kvkk_ack: bool,
+    pub phone: String,
+    pub operator: String,
+    pub line_type: String,
+    pub created_by: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub batch_id: Option<i32>,
+    pub form_emailed_at: Option<NaiveDateTime>,
+    pub form_signed_at: Option<NaiveDateTime>,
+    pub docs_way: Option<String>,
+    pub docs_ref: Option<String>,
+    pub docs_sent_at: Option<NaiveDateTime>,
+    pub docs_received_at: Option<NaiveDateTime>,
+    pub sms_at: Option<NaiveDateTime>,
+    pub produced_at: Option<NaiveDateTime>,
+    pub certificate_serial: Option<String>,
+    pub activated_at: Option<NaiveDateTime>,
+    pub valid_until: Option<NaiveDateTime>,
+    pub not_mine_at: Option<NaiveDateTime>,
+    pub flagged: bool,
+    pub form_token: Option<String>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = requests)]
+pub struct NewRequest<'a> {
+    pub staff_id: i32,
+    pub unit_id: i32,
+    pub state: &'a str,
+    pub reason: &'a str,
+    pub note: &'a str,
+    pub kvkk_ack: bool,
+    pub phone: &'a str,
+    pub operator: &'a str,
+    pub line_type: &'a str,
+    pub created_by: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub form_token: Option<&'a str>,
+}
+
+/// The facts an action sets; `None` leaves a column as it is.
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = requests)]
+pub struct RequestUpdate {
+    pub state: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub kvkk_ack: Option<bool>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub batch_id: Option<i32>,
+    pub form_emailed_at: Option<NaiveDateTime>,
+    pub form_signed_at: Option<NaiveDateTime>,
+    pub docs_way: Option<String>,
+    pub docs_ref: Option<String>,
+    pub docs_sent_at: Option<NaiveDateTime>,
+    pub docs_received_at: Option<NaiveDateTime>,
+    pub sms_at: Option<NaiveDateTime>,
+    pub produced_at: Option<NaiveDateTime>,
+    pub certificate_serial: Option<String>,
+    pub activated_at: Option<NaiveDateTime>,
+    pub valid_until: Option<NaiveDateTime>,
+    pub not_mine_at: Option<NaiveDateTime>,
+    pub flagged: Option<bool>,
+}
+
+pub struct HistoryEntry<'a> {
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i32>,
+    pub action: &'a str,
+    pub from_state: &'a str,
+    pub to_state: &'a str,
+    pub note: &'a str,
+}
+
+pub fn insert(conn: &mut AnyConnection, new: &NewRequest<'_>) -> QueryResult<i32> {
+    diesel::insert_into(requests::table)
+        .values(new)
+        .returning(requests::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i32) -> QueryResult<Option<Request>> {
+    requests::table
+        .find(id)
+        .select(Request::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_form_token(conn: &mut AnyConnection, token: &str) -> QueryResult<Vec<i32>> {
+    requests::table
+        .filter(
+            requests::form_token
+                .like(format!("{}%", super::staff::escape_like(token)))
+                .escape('\\'),
+        )
+        .select(requests::id)
+        .load(conn)
+}
+
+/// The open request of a staff member, if any.
+pub fn open_for_staff(conn: &mut AnyConnection, staff_id: i32) -> QueryResult<Option<i32>> {
+    requests::table
+        .filter(requests::staff_id.eq(staff_id))
+        .filter(requests::state.eq_any(OPEN_STATES))
+        .select(requests::id)
+        .first(conn)
+        .optional()
+}
+
+pub const OPEN_STATES: [&str; 7] = [
+    "draft",
+    "submitted",
+    "returned",
+    "approved",
+    "forwarded",
+    "sms_hold",
+    "produced",
+];
+
+/// Writes an action: the update only lands if the row still has `version`.
+/// Returns false when someone else changed the request first.
+pub fn apply(
+    conn: &mut AnyConnection,
+    id: i32,
+    version: i32,
+    update: &RequestUpdate,
+    history: &HistoryEntry<'_>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        requests::table
+            .filter(requests::id.eq(id))
+            .filter(requests::version.eq(version)),
+    )
+    .set((update, requests::version.eq(requests::version + 1)))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    add_history(conn, id, history)?;
+    Ok(true)
+}
+
+pub fn add_history(
+    conn: &mut AnyConnection,
+    request_id: i32,
+    h: &HistoryEntry<'_>,
+) -> QueryResult<()> {
+    diesel::insert_into(request_history::table)
+        .values((
+            request_history::request_id.eq(request_id),
+            request_history::at.eq(h.at),
+            request_history::actor_id.eq(h.actor_id),
+            request_history::action.eq(h.action),
+            request_history::from_state.eq(h.from_state),
+            request_history::to_state.eq(h.to_state),
+            request_history::note.eq(h.note),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct HistoryRow {
+    pub at: NaiveDateTime,
+    pub actor: Option<String>,
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub note: String,
+}
+
+pub fn history(conn: &mut AnyConnection, request_id: i32) -> QueryResult<Vec<HistoryRow>> {
+    request_history::table
+        .left_join(users::table)
+        .filter(request_history::request_id.eq(request_id))
+        .order(request_history::id)
+        .select((
+            request_history::at,
+            users::name.nullable(),
+            request_history::action,
+            request_history::from_state,
+            request_history::to_state,
+            request_history::note,
+        ))
+        .load(conn)
+}
+
+/// A queue or list line: the request with the staff member's name and unit.
+#[derive(Debug, Clone, Queryable)]
+pub struct Line {
+    pub id: i32,
+    pub version: i32,
+    pub state: String,
+    pub reason: String,
+    pub operator: String,
+    pub created_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub sms_at: Option<NaiveDateTime>,
+    pub flagged: bool,
+    pub tckn: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub unit: String,
+    pub province_id: i32,
+}
+
+/// Queue filters; every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub states: Vec<String>,
+    pub unit_ids: Option<Vec<i32>>,
+    pub province_id: Option<i32>,
+    pub unit_id: Option<i32>,
+    pub operator: Option<String>,
+    pub reason: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// Name fragment (Turkish-folded) or TC prefix.
+    pub search: Option<String>,
+    pub staff_id: Option<i32>,
+    pub flagged_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    NewestFirst,
+    OldestFirst,
+}
+
+/// One page of lines by keyset on the id: `after` is the last id of the
+/// previous page. Uses the (state, id) and (unit_id, state, id) indexes, so
+/// the cost does not grow with the page number.
+pub fn page(
+    conn: &mut AnyConnection,
+    f: &Filter,
+    order: Order,
+    after: Option<i32>,
+    limit: i64,
+) -> QueryResult<Vec<Line>> {
+    let mut q = requests::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .select((
+            requests::id,
+            requests::version,
+            requests::state,
+            requests::reason,
+            requests::operator,
+            requests::created_at,
+            requests::submitted_at,
+            requests::sms_at,
+            requests::flagged,
+            staff::tckn,
+            staff::first_name,
+            staff::last_name,
+            units::name,
+            units::province_id,
+        ))
+        .into_boxed();
+    if !f.states.is_empty() {
+        q = q.filter(requests::state.eq_any(f.states.clone()));
+    }
+    if let Some(ids) = &f.unit_ids {
+        q = q.filter(requests::unit_id.eq_any(ids.clone()));
+    }
+    if let Some(p) = f.province_id {
+        q = q.filter(units::province_id.eq(p));
+    }
+    if let Some(u) = f.unit_id {
+        q = q.filter(requests::unit_id.eq(u));
+    }
+    if let Some(o) = &f.operator {
+        q = q.filter(requests::operator.eq(o.clone()));
+    }
+    if let Some(r) = &f.reason {
+        q = q.filter(requests::reason.eq(r.clone()));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(requests::created_at.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(requests::created_at.lt(to));
+    }
+    if let Some(s) = f.staff_id {
+        q = q.filter(requests::staff_id.eq(s));
+    }
+    if f.flagged_only {
+        q = q.filter(requests::flagged.eq(true));
+    }
+    if let Some(s) = f
+        .search
+        .as_deref()
+        .map(crate::domain::staff::search_key)
+        .filter(|s| !s.is_empty())
+    {
+        if s.chars().all(|c| c.is_ascii_digit()) {
+            q = q.filter(staff::tckn.like(format!("{s}%")));
+        } else {
+            q = q.filter(
+                staff::search_name
+                    .like(format!("%{}%", super::staff::escape_like(&s)))
+                    .escape('\\'),
+            );
+        }
+    }
+    q = match (order, after) {
+        (Order::NewestFirst, Some(a)) => q.filter(requests::id.lt(a)),
+        (Order::OldestFirst, Some(a)) => q.filter(requests::id.gt(a)),
+        (_, None) => q,
+    };
+    q = match order {
+        Order::NewestFirst => q.order(requests::id.desc()),
+        Order::OldestFirst => q.order(requests::id.asc()),
+    };
+    q.limit(limit).load(conn)
+}
+
+/// How many requests are in each state (for the queue tabs).
+pub fn counts_by_state(
+    conn: &mut AnyConnection,
+    unit_ids: Option<&[i32]>,
+) -> QueryResult<Vec<(String, i64)>> {
+    let mut q = requests::table
+        .group_by(requests::state)
+        .select((requests::state, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(ids) = unit_ids {
+        q = q.filter(requests::unit_id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
+}
+
+pub fn count_flagged(conn: &mut AnyConnection) -> QueryResult<i64> {
+    requests::table
+        .filter(requests::flagged.eq(true))
+        .count()
+        .get_result(conn)
+}
+
+/// Requests in `unit_ids` that wait for the officer to send operator documents.
+pub fn count_docs_to_send(conn: &mut AnyConnection, unit_ids: &[i32]) -> QueryResult<i64> {
+    requests::table
+        .filter(requests::unit_id.eq_any(unit_ids))
+        .filter(requests::state.eq("forwarded"))
+        .filter(requests::docs_sent_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Holds whose SMS was sent before `sms_before` (they end soon or have ended).
+pub fn holds_ending(conn: &mut AnyConnection, sms_before: NaiveDateTime) -> QueryResult<i64> {
+    requests::table
+        .filter(requests::state.eq("sms_hold"))
+        .filter(requests::sms_at.lt(sms_before))
+        .count()
+        .get_result(conn)
+}
+
+pub fn by_ids(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<Request>> {
+    requests::table
+        .filter(requests::id.eq_any(ids))
+        .select(Request::as_select())
+        .load(conn)
+}

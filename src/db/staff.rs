@@ -1,0 +1,190 @@
+//! Staff records, always read through a unit scope.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::{staff, units};
+use crate::domain::staff::ValidStaff;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = staff)]
+pub struct Staff {
+    pub id: i32,
+    pub tckn: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub sicil_no: String,
+    pub title: String,
+    pub unit_id: i32,
+    pub email: String,
+    pub phone: String,
+    pub operator: String,
+    pub line_type: String,
+    pub has_signature: bool,
+    pub search_name: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Staff {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = staff)]
+pub struct StaffValues<'a> {
+    pub tckn: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub sicil_no: &'a str,
+    pub title: &'a str,
+    pub unit_id: i32,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub operator: &'a str,
+    pub line_type: &'a str,
+    pub has_signature: bool,
+    pub search_name: &'a str,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn values<'a>(
+    v: &'a ValidStaff,
+    unit_id: i32,
+    search_name: &'a str,
+    now: NaiveDateTime,
+) -> StaffValues<'a> {
+    StaffValues {
+        tckn: v.tckn.as_str(),
+        first_name: &v.first_name,
+        last_name: &v.last_name,
+        sicil_no: &v.sicil_no,
+        title: &v.title,
+        unit_id,
+        email: v.email.as_str(),
+        phone: v.phone.as_str(),
+        operator: v.operator.code(),
+        line_type: v.line_type.code(),
+        has_signature: v.has_signature,
+        search_name,
+        updated_at: now,
+    }
+}
+
+pub fn insert(
+    conn: &mut AnyConnection,
+    v: &StaffValues<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(staff::table)
+        .values((v, staff::created_at.eq(now)))
+        .returning(staff::id)
+        .get_result(conn)
+}
+
+pub fn update(conn: &mut AnyConnection, id: i32, v: &StaffValues<'_>) -> QueryResult<()> {
+    diesel::update(staff::table.find(id))
+        .set(v)
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn find(conn: &mut AnyConnection, id: i32) -> QueryResult<Option<Staff>> {
+    staff::table
+        .find(id)
+        .select(Staff::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_tckn(conn: &mut AnyConnection, tckn: &str) -> QueryResult<Option<Staff>> {
+    staff::table
+        .filter(staff::tckn.eq(tckn))
+        .select(Staff::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<Staff>> {
+    staff::table
+        .filter(staff::email.eq(email))
+        .select(Staff::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whose TC or e-mail is already taken by another record (for friendly messages).
+pub fn conflicts(
+    conn: &mut AnyConnection,
+    tckn: &str,
+    email: &str,
+    except: Option<i32>,
+) -> QueryResult<(bool, bool)> {
+    let mut q = staff::table.filter(staff::tckn.eq(tckn)).into_boxed();
+    let mut e = staff::table.filter(staff::email.eq(email)).into_boxed();
+    if let Some(id) = except {
+        q = q.filter(staff::id.ne(id));
+        e = e.filter(staff::id.ne(id));
+    }
+    Ok((
+        q.count().get_result::<i64>(conn)? > 0,
+        e.count().get_result::<i64>(conn)? > 0,
+    ))
+}
+
+/// Staff of `unit_ids` whose name contains `q` (Turkish-folded) or whose TC
+/// starts with it, with their unit name; sorted in Turkish order by the caller.
+pub fn search(
+    conn: &mut AnyConnection,
+    unit_ids: &[i32],
+    q: &str,
+    limit: i64,
+) -> QueryResult<Vec<(Staff, String)>> {
+    let mut query = staff::table
+        .inner_join(units::table)
+        .filter(staff::unit_id.eq_any(unit_ids))
+        .select((Staff::as_select(), units::name))
+        .into_boxed();
+    let folded = crate::domain::staff::search_key(q);
+    if !folded.is_empty() {
+        let digits = folded.chars().all(|c| c.is_ascii_digit());
+        if digits {
+            query = query.filter(staff::tckn.like(format!("{folded}%")));
+        } else {
+            query = query.filter(
+                staff::search_name
+                    .like(format!("%{}%", escape_like(&folded)))
+                    .escape('\\'),
+            );
+        }
+    }
+    query.limit(limit).load(conn)
+}
+
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+pub fn by_ids(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<Staff>> {
+    staff::table
+        .filter(staff::id.eq_any(ids))
+        .select(Staff::as_select())
+        .load(conn)
+}
+
+pub fn set_has_signature(
+    conn: &mut AnyConnection,
+    id: i32,
+    value: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(staff::table.find(id))
+        .set((staff::has_signature.eq(value), staff::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}

@@ -1,0 +1,384 @@
+//! The staff registry for officers: list and search their units' staff,
+//! create and edit records. Every record is read through the unit scope.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::admin::{Actor as AuditActor, parse_id};
+use super::errors::AppError;
+use super::forms::{FormData, FormErrors};
+use super::identity::CurrentUser;
+use super::page::{Page, render, render_status, see_other};
+use super::session::{FlashKind, TypedSession};
+use crate::app::AppState;
+use crate::db::{self, audit::AuditEntry, staff::Staff, units::UnitRow};
+use crate::domain::phone::display as phone_display;
+use crate::domain::staff::{LineType, Operator, StaffInput, line_type_label, operator_label};
+use crate::domain::tckn::mask;
+use crate::domain::text::sort_key;
+
+pub const LIST_LIMIT: i64 = 500;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    birim: Option<String>,
+}
+
+pub struct StaffRow {
+    pub id: i32,
+    pub name: String,
+    pub tckn: String,
+    pub sicil_no: String,
+    pub title: String,
+    pub unit: String,
+    pub phone: String,
+    pub operator: String,
+    pub line_type: String,
+    pub has_signature: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/list.html")]
+struct ListPage {
+    page: Page,
+    rows: Vec<StaffRow>,
+    q: String,
+    unit: String,
+    units: Vec<UnitRow>,
+    truncated: bool,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    page: Page,
+    user: CurrentUser,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let text = q.q.clone().unwrap_or_default();
+    let unit = q.birim.clone().unwrap_or_default();
+    let scope: Vec<i32> = match unit.parse::<i32>() {
+        Ok(u) if user.unit_ids.contains(&u) => vec![u],
+        _ => user.unit_ids.clone(),
+    };
+    let (t, ids) = (text.clone(), user.unit_ids.clone());
+    let (found, units) = state
+        .db(move |conn| {
+            let found = db::staff::search(conn, &scope, &t, LIST_LIMIT + 1)?;
+            let mut units = db::units::list(conn)?;
+            units.retain(|u| ids.contains(&u.unit.id));
+            Ok((found, units))
+        })
+        .await?;
+    let truncated = found.len() as i64 > LIST_LIMIT;
+    let mut rows: Vec<StaffRow> = found
+        .into_iter()
+        .take(LIST_LIMIT as usize)
+        .map(|(s, unit)| StaffRow {
+            id: s.id,
+            name: s.full_name(),
+            tckn: mask(&s.tckn),
+            sicil_no: s.sicil_no,
+            title: s.title,
+            unit,
+            phone: phone_display(&s.phone),
+            operator: operator_label(&s.operator).to_owned(),
+            line_type: line_type_label(&s.line_type).to_owned(),
+            has_signature: s.has_signature,
+        })
+        .collect();
+    rows.sort_by_cached_key(|r| sort_key(&r.name));
+    render(&ListPage {
+        page,
+        rows,
+        q: text,
+        unit,
+        units,
+        truncated,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "staff/form.html")]
+struct FormPage {
+    page: Page,
+    editing: Option<i32>,
+    v: StaffInput,
+    unit_id: String,
+    units: Vec<UnitRow>,
+    errors: FormErrors,
+    operators: [Operator; 3],
+    line_types: [LineType; 2],
+    history_link: Option<i32>,
+}
+
+async fn officer_units(state: &AppState, user: &CurrentUser) -> Result<Vec<UnitRow>, AppError> {
+    let ids = user.unit_ids.clone();
+    state
+        .db(move |conn| {
+            let mut units = db::units::list(conn)?;
+            units.retain(|u| ids.contains(&u.unit.id) && u.unit.active);
+            Ok(units)
+        })
+        .await
+}
+
+pub async fn new_form(
+    state: web::Data<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let units = officer_units(&state, &user).await?;
+    let v = StaffInput {
+        operator: Operator::Turkcell.code().into(),
+        line_type: LineType::Faturali.code().into(),
+        has_signature: "yok".into(),
+        ..Default::default()
+    };
+    let unit_id = units
+        .first()
+        .map(|u| u.unit.id.to_string())
+        .unwrap_or_default();
+    render(&FormPage {
+        page,
+        editing: None,
+        v,
+        unit_id,
+        units,
+        errors: FormErrors::default(),
+        operators: Operator::ALL,
+        line_types: LineType::ALL,
+        history_link: None,
+    })
+}
+
+/// Loads a staff record the officer may see, or 404.
+async fn visible(state: &AppState, user: &CurrentUser, id: i32) -> Result<Staff, AppError> {
+    let s = state
+        .db(move |conn| Ok(db::staff::find(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !user.unit_ids.contains(&s.unit_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(s)
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    page: Page,
+    user: CurrentUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let s = visible(&state, &user, id).await?;
+    let units = officer_units(&state, &user).await?;
+    let open = state
+        .db(move |conn| Ok(db::requests::open_for_staff(conn, id)?))
+        .await?;
+    let v = StaffInput {
+        tckn: s.tckn,
+        first_name: s.first_name,
+        last_name: s.last_name,
+        sicil_no: s.sicil_no,
+        title: s.title,
+        email: s.email,
+        phone: phone_display(&s.phone),
+        operator: s.operator,
+        line_type: s.line_type,
+        has_signature: if s.has_signature { "var" } else { "yok" }.into(),
+    };
+    render(&FormPage {
+        page,
+        editing: Some(id),
+        v,
+        unit_id: s.unit_id.to_string(),
+        units,
+        errors: FormErrors::default(),
+        operators: Operator::ALL,
+        line_types: LineType::ALL,
+        history_link: open,
+    })
+}
+
+fn input_of(f: &FormData) -> StaffInput {
+    StaffInput {
+        tckn: f.get("tckn").into(),
+        first_name: f.get("first_name").into(),
+        last_name: f.get("last_name").into(),
+        sicil_no: f.get("sicil_no").into(),
+        title: f.get("title").into(),
+        email: f.get("email").into(),
+        phone: f.get("phone").into(),
+        operator: f.get("operator").into(),
+        line_type: f.get("line_type").into(),
+        has_signature: if f.checked("has_signature") {
+            "var"
+        } else {
+            "yok"
+        }
+        .into(),
+    }
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    page: Page,
+    session: TypedSession,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    save(
+        state,
+        req,
+        page,
+        session,
+        user,
+        None,
+        FormData::new(form.into_inner()),
+    )
+    .await
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    page: Page,
+    session: TypedSession,
+    user: CurrentUser,
+    path: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    visible(&state, &user, id).await?;
+    save(
+        state,
+        req,
+        page,
+        session,
+        user,
+        Some(id),
+        FormData::new(form.into_inner()),
+    )
+    .await
+}
+
+async fn save(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    page: Page,
+    session: TypedSession,
+    user: CurrentUser,
+    editing: Option<i32>,
+    f: FormData,
+) -> Result<HttpResponse, AppError> {
+    let v = input_of(&f);
+    let unit_id = f.get("unit_id").to_owned();
+    let mut errors = FormErrors::default();
+    let unit = unit_id
+        .parse::<i32>()
+        .ok()
+        .filter(|u| user.unit_ids.contains(u));
+    if unit.is_none() {
+        errors.add("unit_id", "Sorumlu olduğunuz birimlerden birini seçin.");
+    }
+    let valid = match v.validate() {
+        Ok(valid) => Some(valid),
+        Err(list) => {
+            for (field, msg) in list {
+                errors.add(field, msg);
+            }
+            None
+        }
+    };
+    let saved = match (valid, unit, errors.is_empty()) {
+        (Some(valid), Some(unit), true) => {
+            let actor = AuditActor::of(&user, &req);
+            let now = state.clock.now_naive();
+            state
+                .db(move |conn| {
+                    db::transaction(conn, |conn| {
+                        let (tckn_taken, email_taken) = db::staff::conflicts(
+                            conn,
+                            valid.tckn.as_str(),
+                            valid.email.as_str(),
+                            editing,
+                        )?;
+                        if tckn_taken || email_taken {
+                            return Ok(Err((tckn_taken, email_taken)));
+                        }
+                        let search = valid.search_name();
+                        let values = db::staff::values(&valid, unit, &search, now);
+                        let id = match editing {
+                            Some(id) => {
+                                db::staff::update(conn, id, &values)?;
+                                id
+                            }
+                            None => db::staff::insert(conn, &values, now)?,
+                        };
+                        db::audit::record(
+                            conn,
+                            &AuditEntry {
+                                at: now,
+                                actor_id: Some(actor.id),
+                                action: if editing.is_some() {
+                                    "staff.updated"
+                                } else {
+                                    "staff.created"
+                                },
+                                target: &format!("staff:{id}"),
+                                detail: &format!("birim={unit}"),
+                                ip: &actor.ip,
+                            },
+                        )?;
+                        Ok::<_, AppError>(Ok(id))
+                    })
+                })
+                .await?
+        }
+        _ => Err((false, false)),
+    };
+    match saved {
+        Ok(id) => {
+            session.flash(
+                FlashKind::Success,
+                if editing.is_some() {
+                    "Personel kaydı güncellendi."
+                } else {
+                    "Personel eklendi."
+                },
+            );
+            Ok(see_other(&format!("/personel/{id}")))
+        }
+        Err((tckn_taken, email_taken)) => {
+            if tckn_taken {
+                errors.add(
+                    "tckn",
+                    "Bu T.C. kimlik numarasıyla kayıtlı bir personel zaten var.",
+                );
+            }
+            if email_taken {
+                errors.add(
+                    "email",
+                    "Bu e-posta adresiyle kayıtlı bir personel zaten var.",
+                );
+            }
+            let units = officer_units(&state, &user).await?;
+            let page = FormPage {
+                page,
+                editing,
+                v,
+                unit_id,
+                units,
+                errors,
+                operators: Operator::ALL,
+                line_types: LineType::ALL,
+                history_link: None,
+            };
+            render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
