@@ -252,16 +252,20 @@ pub fn run_action(
             _ => {}
         }
 
-        let Decision { to, .. } = match decide(state, action, &actors, &facts, &hold, now) {
-            Ok(d) => d,
-            Err(Refusal::NotYourAction) => {
-                return Ok(Outcome::Forbidden(Refusal::NotYourAction.message()));
-            }
-            Err(r) => return Ok(Outcome::Refused(r.message())),
-        };
+        // Role first (403); then a form older than the row means someone
+        // acted first, which is said as such rather than judging the action
+        // against a state the user never saw; then state and preconditions.
+        let decision = decide(state, action, &actors, &facts, &hold, now);
+        if decision == Err(Refusal::NotYourAction) {
+            return Ok(Outcome::Forbidden(Refusal::NotYourAction.message()));
+        }
         if input.version != req.version {
             return Ok(Outcome::Stale);
         }
+        let Decision { to, .. } = match decision {
+            Ok(d) => d,
+            Err(r) => return Ok(Outcome::Refused(r.message())),
+        };
         if action == Action::Forward {
             let batch = match input.batch_id {
                 Some(b) => b,
@@ -703,13 +707,14 @@ pub async fn create(
     let (tok, note2) = (token.clone(), note.clone());
     let filed = state
         .db(move |conn| {
-            // A repeated submission of the same form (double click, retry)
-            // finds what the first one created.
-            let existing = db::requests::find_by_form_token(conn, &format!("{tok}:"))?;
-            if !existing.is_empty() {
-                return Ok(Filed::Created(existing));
-            }
             db::transaction(conn, |conn| {
+                // A repeated submission of the same form (double click, retry)
+                // finds what the first one created; checked under the write
+                // lock so the second never sees the first's request as "open".
+                let existing = db::requests::find_by_form_token(conn, &format!("{tok}:"))?;
+                if !existing.is_empty() {
+                    return Ok(Filed::Created(existing));
+                }
                 let (ok, blocked) = selection(conn, &u, &ids2)?;
                 if !blocked.is_empty() {
                     return Ok(Filed::Blocked(blocked));

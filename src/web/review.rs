@@ -270,9 +270,14 @@ async fn list(
         .collect();
     let base: &'static str = if reviewer { "/inceleme" } else { "/talepler" };
     let next = if has_more {
-        lines
-            .last()
-            .map(|l| format!("{base}?{}&sonra={}", q.without_cursor(None), l.id))
+        lines.last().map(|l| {
+            let rest = q.without_cursor(None);
+            if rest.is_empty() {
+                format!("{base}?sonra={}", l.id)
+            } else {
+                format!("{base}?{rest}&sonra={}", l.id)
+            }
+        })
     } else {
         None
     };

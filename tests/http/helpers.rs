@@ -109,15 +109,21 @@ pub fn test_vars(database_url: &str) -> HashMap<String, String> {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn(false).await
+    spawn(false, &[]).await
+}
+
+/// An app with extra configuration, e.g. a long idle timeout for tests
+/// whose clock jumps hours ahead.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    spawn(false, vars).await
 }
 
 /// An app whose database was filled by `seed-demo`.
 pub async fn spawn_demo_app() -> TestApp {
-    spawn(true).await
+    spawn(true, &[]).await
 }
 
-async fn spawn(demo: bool) -> TestApp {
+async fn spawn(demo: bool, extra: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let (url, pg_db) = match backend() {
         Some(admin) => {
@@ -129,7 +135,8 @@ async fn spawn(demo: bool) -> TestApp {
             None,
         ),
     };
-    let vars = test_vars(&url);
+    let mut vars = test_vars(&url);
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_vars(|k| vars.get(k).cloned()).expect("test config");
     let pool = db::open(&config.database).expect("open database");
     let clock = Arc::new(ManualClock::new(
@@ -347,6 +354,124 @@ impl Browser {
         self.post(
             "/giris",
             &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+}
+
+/// A valid T.C. kimlik no built from `n` (check digits computed).
+pub fn tckn(n: u32) -> String {
+    let base = format!("{:09}", 100_000_000 + n % 800_000_000);
+    let d: Vec<i32> = base.bytes().map(|b| i32::from(b - b'0')).collect();
+    let d10 = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])).rem_euclid(10);
+    let d11 = (d.iter().sum::<i32>() + d10) % 10;
+    format!("{base}{d10}{d11}")
+}
+
+impl TestApp {
+    /// A staff record in `unit` with a valid T.C. built from `n`.
+    pub fn add_staff(&self, unit: i32, n: u32, first: &str, last: &str, email: &str) -> i32 {
+        let now = self.clock.now_naive();
+        let tc = tckn(n);
+        let search = mobilimza::domain::staff::search_key(&format!("{first} {last}"));
+        let v = db::staff::StaffValues {
+            tckn: &tc,
+            first_name: first,
+            last_name: last,
+            sicil_no: "1234",
+            title: "Memur",
+            unit_id: unit,
+            email,
+            phone: "+905321234567",
+            operator: "turkcell",
+            line_type: "faturali",
+            has_signature: false,
+            search_name: &search,
+            updated_at: now,
+        };
+        db::staff::insert(&mut self.conn(), &v, now).expect("staff")
+    }
+
+    /// A request row in `state` with the given facts, written directly (for
+    /// tests that start mid-lifecycle).
+    pub fn add_request(&self, staff_id: i32, state: &str, by: i32) -> i32 {
+        let now = self.clock.now_naive();
+        let s = db::staff::find(&mut self.conn(), staff_id)
+            .expect("q")
+            .expect("staff");
+        db::requests::insert(
+            &mut self.conn(),
+            &db::requests::NewRequest {
+                staff_id,
+                unit_id: s.unit_id,
+                state,
+                reason: "ilk_basvuru",
+                note: "",
+                kvkk_ack: true,
+                phone: &s.phone,
+                operator: &s.operator,
+                line_type: &s.line_type,
+                created_by: by,
+                created_at: now,
+                updated_at: now,
+                submitted_at: Some(now),
+                form_token: None,
+            },
+        )
+        .expect("request")
+    }
+
+    pub fn request(&self, id: i32) -> db::requests::Request {
+        db::requests::find(&mut self.conn(), id)
+            .expect("q")
+            .expect("request")
+    }
+
+    pub fn set_request(&self, id: i32, update: &db::requests::RequestUpdate) {
+        use mobilimza::db::schema::requests;
+        match diesel::update(requests::table.find(id))
+            .set(update)
+            .execute(&mut self.conn())
+        {
+            Ok(_) | Err(diesel::result::Error::QueryBuilderError(_)) => {} // nothing to set
+            Err(e) => panic!("update request: {e}"),
+        }
+    }
+}
+
+impl Page {
+    /// The `version` hidden field of the first action form.
+    pub fn version(&self) -> String {
+        let marker = "name=\"version\" value=\"";
+        let Some(start) = self.body.find(marker) else {
+            panic!("no version field (status {}): {}", self.status, self.body);
+        };
+        let start = start + marker.len();
+        let end = self.body[start..].find('"').expect("end");
+        self.body[start..start + end].to_owned()
+    }
+}
+
+impl Browser {
+    /// One action on a request, with the version shown on its page.
+    pub async fn act(&self, id: i32, fields: &[(&str, &str)]) -> Page {
+        let version = self.get(&format!("/talep/{id}")).await.version();
+        let mut all = vec![("version", version.as_str())];
+        all.extend_from_slice(fields);
+        self.post(&format!("/talep/{id}/islem"), &all).await
+    }
+
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> Page {
+        let token = self.token().await;
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        let form = reqwest::multipart::Form::new().part("dosya", part);
+        Self::read(
+            self.client
+                .post(format!("{}{path}?csrf_token={token}", self.base))
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload"),
         )
         .await
     }

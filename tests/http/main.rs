@@ -7,5 +7,7 @@ mod auth;
 mod config;
 mod csrf;
 mod helpers;
+mod lifecycle;
+mod registry;
 mod roles;
 mod site;

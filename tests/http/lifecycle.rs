@@ -1,0 +1,576 @@
+//! The request lifecycle through HTTP: the full walk, every (state, action,
+//! role) triple, the NES SMS hold, "bilgim dışında", concurrent reviewers.
+
+use chrono::Duration;
+use mobilimza::clock::Clock as _;
+use mobilimza::db::requests::RequestUpdate;
+use mobilimza::domain::role::Role;
+use mobilimza::domain::workflow::{Action, Actor, State, allowed_triples};
+
+use crate::helpers::{Browser, TestApp, spawn_app_with};
+
+struct World {
+    app: TestApp,
+    unit: i32,
+    staff: i32,
+    officer: Browser,
+    reviewer: Browser,
+    person: Browser,
+    officer_id: i32,
+}
+
+async fn world() -> World {
+    // The clock jumps hours ahead here; sessions must outlive that.
+    let app = spawn_app_with(&[
+        ("SESSION_IDLE_MINUTES", "1440"),
+        ("SESSION_MAX_HOURS", "48"),
+    ])
+    .await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer_id = app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[unit],
+    );
+    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    app.add_user("ilknur@kurum.gov.tr", "İlknur Yıldız", &[Role::Staff], &[]);
+    let staff = app.add_staff(unit, 1, "İlknur", "Yıldız", "ilknur@kurum.gov.tr");
+    let officer = app.logged_in("sorumlu@kurum.gov.tr").await;
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let person = app.logged_in("ilknur@kurum.gov.tr").await;
+    World {
+        app,
+        unit,
+        staff,
+        officer,
+        reviewer,
+        person,
+        officer_id,
+    }
+}
+
+fn request_id(location: Option<&str>) -> i32 {
+    location
+        .and_then(|l| l.strip_prefix("/talep/"))
+        .and_then(|s| s.parse().ok())
+        .expect("redirect to /talep/ID")
+}
+
+async fn shows(b: &Browser, id: i32, text: &str) {
+    let page = b.get(&format!("/talep/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(text),
+        "expected {text:?} on request {id}:\n{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn one_request_walks_from_draft_to_active() {
+    let w = world().await;
+    let staff = w.staff.to_string();
+    let form = w
+        .officer
+        .get(&format!("/talepler/yeni?personel={staff}"))
+        .await;
+    assert!(form.body.contains("İlknur Yıldız"));
+    let token = {
+        let marker = "name=\"token\" value=\"";
+        let s = form.body.find(marker).expect("token") + marker.len();
+        form.body[s..s + form.body[s..].find('"').expect("end")].to_owned()
+    };
+    let r = w
+        .officer
+        .post(
+            "/talepler/yeni",
+            &[
+                ("token", &token),
+                ("personel", &staff),
+                ("reason", "ilk_basvuru"),
+                ("note", "Yeni atama"),
+                ("gonder", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let id = request_id(r.location.as_deref());
+    shows(&w.officer, id, "Taslak").await;
+
+    let r = w
+        .officer
+        .act(
+            id,
+            &[
+                ("action", "submit"),
+                ("reason", "ilk_basvuru"),
+                ("note", "Yeni atama"),
+                ("kvkk", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    shows(&w.reviewer, id, "İnceleme bekliyor").await;
+
+    assert_eq!(
+        w.reviewer.act(id, &[("action", "approve")]).await.status,
+        303
+    );
+    shows(&w.officer, id, "Onaylandı").await;
+
+    let queue = w.reviewer.get("/inceleme?sekme=approved").await;
+    assert!(queue.body.contains(&format!("#{id}")));
+    let version = w.reviewer.get(&format!("/talep/{id}")).await.version();
+    let r = w
+        .reviewer
+        .post(
+            "/inceleme/toplu",
+            &[
+                ("action", "batch"),
+                ("sec", &format!("{id}:{version}")),
+                ("geri", "/inceleme"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let batch = r.location.expect("batch page");
+    assert!(batch.starts_with("/parti/"), "{batch}");
+    let page = w.reviewer.get(&batch).await;
+    assert!(page.body.contains("İlknur") && page.body.contains("Parti no"));
+    shows(&w.officer, id, "Kamu SM&#39;de").await;
+
+    for (who, action) in [(&w.reviewer, "form_emailed"), (&w.officer, "form_signed")] {
+        assert_eq!(
+            who.act(id, &[("action", action)]).await.status,
+            303,
+            "{action}"
+        );
+    }
+    let r = w
+        .officer
+        .act(
+            id,
+            &[
+                ("action", "docs_sent"),
+                ("docs_way", "kep"),
+                ("docs_ref", "KEP-2026-118"),
+                ("docs_date", "2026-11-23"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    shows(&w.reviewer, id, "KEP-2026-118").await;
+    assert_eq!(
+        w.reviewer
+            .act(id, &[("action", "docs_received")])
+            .await
+            .status,
+        303
+    );
+
+    // SMS at 12:00 Istanbul (09:00 UTC, the test clock's time).
+    assert_eq!(
+        w.reviewer
+            .act(id, &[("action", "sms"), ("sms_at", "2026-11-23T12:00")])
+            .await
+            .status,
+        303
+    );
+    shows(
+        &w.reviewer,
+        id,
+        "SMS beklemesinde — üretim en erken 23.11.2026 18:00 (6 saat kaldı)",
+    )
+    .await;
+
+    let r = w
+        .reviewer
+        .act(id, &[("action", "produce"), ("serial", "KSM-123456")])
+        .await;
+    assert_eq!(r.status, 409);
+    shows(
+        &w.reviewer,
+        id,
+        "NES SMS beklemesi sürüyor: üretim en erken 23.11.2026 18:00 (6 saat kaldı).",
+    )
+    .await;
+
+    w.app.clock.advance(Duration::hours(6));
+    assert_eq!(
+        w.reviewer
+            .act(id, &[("action", "produce"), ("serial", "KSM-123456")])
+            .await
+            .status,
+        303
+    );
+    shows(&w.officer, id, "Üretildi").await;
+    assert_eq!(
+        w.reviewer.act(id, &[("action", "activate")]).await.status,
+        303
+    );
+    shows(&w.person, id, "Aktif").await;
+    shows(&w.person, id, "Geçerlilik sonu").await;
+    assert!(w.app.request(id).valid_until.is_some());
+    let me = w.person.get("/bilgilerim").await;
+    assert!(
+        me.body.contains("<dt>Mobil imza</dt><dd>Var</dd>"),
+        "{}",
+        me.body
+    );
+
+    let history = w.officer.get(&format!("/talep/{id}")).await;
+    for step in [
+        "Talep oluşturuldu",
+        "Gönderildi",
+        "Onaylandı",
+        "Kamu SM&#39;ye iletildi",
+        "NES SMS&#39;i gönderildi",
+        "Sertifika üretildi",
+        "Mobil imza etkinleştirildi",
+    ] {
+        assert!(history.body.contains(step), "timeline has {step}");
+    }
+}
+
+/// Facts that satisfy the precondition of `action`, so only state and role decide.
+fn facts_for(action: Action, app: &TestApp) -> RequestUpdate {
+    let now = app.clock.now_naive();
+    let mut u = RequestUpdate::default();
+    match action {
+        Action::RecordDocsReceived => u.docs_sent_at = Some(now),
+        Action::RecordSms => {
+            u.form_signed_at = Some(now);
+            u.docs_received_at = Some(now);
+        }
+        Action::Produce => u.sms_at = Some(now - Duration::hours(7)),
+        Action::Activate => u.certificate_serial = Some("KSM-1".into()),
+        _ => {}
+    }
+    u
+}
+
+#[tokio::test]
+async fn every_state_action_role_triple_is_allowed_exactly_when_the_table_says() {
+    let w = world().await;
+    let allowed = allowed_triples();
+    let roles: [(Actor, &Browser); 3] = [
+        (Actor::Officer, &w.officer),
+        (Actor::Reviewer, &w.reviewer),
+        (Actor::Staff, &w.person),
+    ];
+    let mut checked = 0;
+    for state in State::ALL {
+        for action in Action::ALL {
+            for (actor, browser) in roles {
+                // A fresh request in `state`; earlier ones are closed so the
+                // one-open-request rule does not interfere.
+                w.app.set_request_state_all_closed(w.staff);
+                let id = w.app.add_request(w.staff, state.code(), w.officer_id);
+                w.app.set_request(id, &facts_for(action, &w.app));
+                let before = w.app.request(id);
+                let history_before = w
+                    .app
+                    .count(&format!("request_history WHERE request_id = {id}"));
+                let r = browser
+                    .post(
+                        &format!("/talep/{id}/islem"),
+                        &[
+                            ("action", action.code()),
+                            ("version", &before.version.to_string()),
+                            ("note", "açıklama"),
+                            ("reason", "ilk_basvuru"),
+                            ("kvkk", "on"),
+                            ("docs_way", "kep"),
+                            ("docs_ref", "KEP-1"),
+                            ("serial", "KSM-9"),
+                        ],
+                    )
+                    .await;
+                let after = w.app.request(id);
+                let expected = allowed.contains(&(state, action, actor));
+                if expected {
+                    assert_eq!(
+                        r.status, 303,
+                        "{state:?} {action:?} {actor:?} should succeed"
+                    );
+                    assert_eq!(after.version, before.version + 1);
+                } else {
+                    assert!(
+                        matches!(r.status, 403 | 409),
+                        "{state:?} {action:?} {actor:?} → {}",
+                        r.status
+                    );
+                    assert_eq!(
+                        (after.version, after.state.as_str()),
+                        (before.version, before.state.as_str()),
+                        "{state:?} {action:?} {actor:?} changed the row"
+                    );
+                    assert_eq!(
+                        w.app
+                            .count(&format!("request_history WHERE request_id = {id}")),
+                        history_before
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 13 * 17 * 3);
+}
+
+impl TestApp {
+    fn set_request_state_all_closed(&self, staff: i32) {
+        use diesel::prelude::*;
+        use mobilimza::db::schema::requests;
+        diesel::update(requests::table.filter(requests::staff_id.eq(staff)))
+            .set(requests::state.eq("rejected"))
+            .execute(&mut self.conn())
+            .expect("close");
+    }
+}
+
+#[tokio::test]
+async fn production_waits_exactly_six_hours_after_the_sms() {
+    let w = world().await;
+    let id = w.app.add_request(w.staff, "sms_hold", w.officer_id);
+    let sms = w.app.clock.now_naive();
+    w.app.set_request(
+        id,
+        &RequestUpdate {
+            sms_at: Some(sms),
+            ..Default::default()
+        },
+    );
+    w.app
+        .clock
+        .advance(Duration::hours(5) + Duration::minutes(59));
+    let r = w
+        .reviewer
+        .act(id, &[("action", "produce"), ("serial", "KSM-1")])
+        .await;
+    assert_eq!(r.status, 409);
+    shows(&w.reviewer, id, "(1 dakika kaldı)").await;
+    assert_eq!(w.app.request(id).state, "sms_hold");
+    w.app.clock.advance(Duration::minutes(1));
+    assert_eq!(
+        w.reviewer
+            .act(id, &[("action", "produce"), ("serial", "KSM-1")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(w.app.request(id).state, "produced");
+}
+
+#[tokio::test]
+async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
+    let w = world().await;
+    let id = w.app.add_request(w.staff, "sms_hold", w.officer_id);
+    w.app.set_request(
+        id,
+        &RequestUpdate {
+            sms_at: Some(w.app.clock.now_naive()),
+            ..Default::default()
+        },
+    );
+    let me = w.person.get("/bilgilerim").await;
+    assert!(me.body.contains("Bu başvuru bilgim dışında yapıldı"));
+    assert!(me.body.contains("SMS beklemesinde — üretim en erken"));
+    let r = w.person.act(id, &[("action", "not_mine")]).await;
+    assert_eq!(r.status, 303);
+    let req = w.app.request(id);
+    assert_eq!(req.state, "cancelled");
+    assert!(req.flagged && req.not_mine_at.is_some());
+    let flagged = w.reviewer.get("/inceleme?sekme=flagged").await;
+    assert!(flagged.body.contains(&format!("#{id}")) && flagged.body.contains("Bildirildi"));
+    assert!(w.reviewer.get("/").await.body.contains("bilgim dışında"));
+    shows(
+        &w.reviewer,
+        id,
+        "Personel: &#34;Bu başvuru bilgim dışında yapıldı&#34;",
+    )
+    .await;
+
+    // After production the action is neither offered nor accepted.
+    let id = w.app.add_request(w.staff, "produced", w.officer_id);
+    let me = w.person.get("/bilgilerim").await;
+    assert!(!me.body.contains("Bu başvuru bilgim dışında yapıldı"));
+    assert!(
+        !w.person
+            .get(&format!("/talep/{id}"))
+            .await
+            .body
+            .contains("bilgim dışında yapıldı</button>")
+    );
+    let version = w.app.request(id).version.to_string();
+    let r = w
+        .person
+        .post(
+            &format!("/talep/{id}/islem"),
+            &[("action", "not_mine"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert_eq!(w.app.request(id).state, "produced");
+}
+
+#[tokio::test]
+async fn two_reviewers_at_once_one_wins_the_other_is_told() {
+    let w = world().await;
+    let id = w.app.add_request(w.staff, "submitted", w.officer_id);
+    w.app
+        .add_user("sef2@kurum.gov.tr", "Hasan Kaya", &[Role::Reviewer], &[]);
+    let second = w.app.logged_in("sef2@kurum.gov.tr").await;
+    let v = w.reviewer.get(&format!("/talep/{id}")).await.version();
+    assert_eq!(second.get(&format!("/talep/{id}")).await.version(), v);
+    let path = format!("/talep/{id}/islem");
+    let approve = [("action", "approve"), ("version", v.as_str())];
+    let ret = [
+        ("action", "return"),
+        ("version", v.as_str()),
+        ("note", "Sicil no eksik"),
+    ];
+    let (a, b) = tokio::join!(w.reviewer.post(&path, &approve), second.post(&path, &ret));
+    let statuses = [a.status, b.status];
+    assert!(
+        statuses.contains(&303) && statuses.contains(&409),
+        "{statuses:?}"
+    );
+    let loser = if a.status == 409 {
+        &w.reviewer
+    } else {
+        &second
+    };
+    shows(loser, id, "Bu talep sizden önce değiştirildi").await;
+    assert_eq!(
+        w.app
+            .count(&format!("request_history WHERE request_id = {id}")),
+        1
+    );
+    assert_eq!(w.app.request(id).version, 1);
+}
+
+#[tokio::test]
+async fn one_open_request_per_staff_member_and_a_double_click_files_once() {
+    let w = world().await;
+    let staff = w.staff.to_string();
+    let fields = [
+        ("token", "tekrar-gonderim-0001"),
+        ("personel", staff.as_str()),
+        ("reason", "ilk_basvuru"),
+        ("kvkk", "on"),
+        ("gonder", "1"),
+    ];
+    let (a, b) = tokio::join!(
+        w.officer.post("/talepler/yeni", &fields),
+        w.officer.post("/talepler/yeni", &fields)
+    );
+    assert_eq!((a.status, b.status), (303, 303));
+    assert_eq!(
+        a.location, b.location,
+        "both clicks land on the same request"
+    );
+    assert_eq!(w.app.count("requests"), 1);
+    let id = request_id(a.location.as_deref());
+
+    let again = [
+        ("token", "baska-bir-form-0002"),
+        ("personel", staff.as_str()),
+        ("reason", "ilk_basvuru"),
+        ("kvkk", "on"),
+        ("gonder", "1"),
+    ];
+    let r = w.officer.post("/talepler/yeni", &again).await;
+    assert_eq!(r.status, 409);
+    assert!(
+        r.body.contains(&format!("href=\"/talep/{id}\"")),
+        "links to the open request"
+    );
+    assert!(r.body.contains("açık talebi var"));
+    assert_eq!(w.app.count("requests"), 1);
+}
+
+#[tokio::test]
+async fn bad_input_on_actions_is_explained_and_changes_nothing() {
+    let w = world().await;
+    let id = w.app.add_request(w.staff, "submitted", w.officer_id);
+    let r = w
+        .reviewer
+        .act(id, &[("action", "return"), ("note", "  ")])
+        .await;
+    assert_eq!(r.status, 409);
+    shows(
+        &w.reviewer,
+        id,
+        "Bu işlem için bir açıklama yazmanız gerekir.",
+    )
+    .await;
+    let r = w.reviewer.act(id, &[("action", "reject")]).await;
+    assert_eq!(r.status, 409);
+    assert_eq!(w.app.request(id).state, "submitted");
+    let draft = w.app.add_request(
+        w.app.add_staff(w.unit, 2, "Ali", "Can", "ali@kurum.gov.tr"),
+        "draft",
+        w.officer_id,
+    );
+    let r = w
+        .officer
+        .act(draft, &[("action", "submit"), ("reason", "ilk_basvuru")])
+        .await;
+    assert_eq!(r.status, 409);
+    shows(&w.officer, draft, "KVKK aydınlatma metnini").await;
+    assert_eq!(w.app.request(draft).state, "draft");
+}
+
+#[tokio::test]
+async fn bulk_approve_and_return_report_each_row() {
+    let w = world().await;
+    let a = w.app.add_request(w.staff, "submitted", w.officer_id);
+    let other = w.app.add_staff(w.unit, 3, "Cem", "Ak", "cem@kurum.gov.tr");
+    let b = w.app.add_request(other, "submitted", w.officer_id);
+    let r = w
+        .reviewer
+        .post(
+            "/inceleme/toplu",
+            &[
+                ("action", "return"),
+                ("sec", &format!("{a}:0")),
+                ("sec", &format!("{b}:0")),
+                ("geri", "/inceleme"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = w.reviewer.get("/inceleme").await;
+    assert!(
+        page.body.contains("2 talep işlenemedi"),
+        "a note is required"
+    );
+    let r = w
+        .reviewer
+        .post(
+            "/inceleme/toplu",
+            &[
+                ("action", "approve"),
+                ("sec", &format!("{a}:0")),
+                ("sec", &format!("{b}:5")),
+                ("geri", "/inceleme"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = w.reviewer.get("/inceleme").await;
+    assert!(page.body.contains("1 talep işlendi."));
+    assert!(
+        page.body
+            .contains(&format!("#{b}: Bu talep sizden önce değiştirildi"))
+    );
+    assert_eq!(
+        (
+            w.app.request(a).state.as_str(),
+            w.app.request(b).state.as_str()
+        ),
+        ("approved", "submitted")
+    );
+}

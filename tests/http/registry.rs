@@ -1,0 +1,461 @@
+//! The staff registry: forms, Turkish search, unit scope, bulk import.
+
+use mobilimza::clock::Clock as _;
+use mobilimza::domain::role::Role;
+
+use crate::helpers::{TestApp, spawn_app, tckn};
+
+async fn setup() -> (TestApp, i32, i32, crate::helpers::Browser) {
+    let app = spawn_app().await;
+    let mine = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let theirs = app.add_unit(34, "Kadıköy Kaymakamlığı");
+    app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[mine],
+    );
+    let b = app.logged_in("sorumlu@kurum.gov.tr").await;
+    (app, mine, theirs, b)
+}
+
+#[tokio::test]
+async fn an_officer_adds_and_edits_staff_with_clear_messages_for_bad_input() {
+    let (app, mine, theirs, b) = setup().await;
+    let good_tc = tckn(7);
+    let r = b
+        .post(
+            "/personel/yeni",
+            &[
+                ("tckn", "17291716050"),
+                ("first_name", "Ayşe"),
+                ("last_name", "Yılmaz"),
+                ("sicil_no", "123"),
+                ("title", "Şef"),
+                ("email", "ayse@kurum.gov.tr"),
+                ("phone", "0312 123 45 67"),
+                ("operator", "turkcell"),
+                ("line_type", "faturali"),
+                ("unit_id", &theirs.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    for msg in [
+        "kontrol haneleri tutmuyor",
+        "5 ile başlayan 10 hane",
+        "Sorumlu olduğunuz birimlerden birini seçin.",
+    ] {
+        assert!(r.body.contains(msg), "{msg}");
+    }
+    assert!(r.body.contains("value=\"Ayşe\""), "typed input is kept");
+    assert_eq!(app.count("staff"), 0);
+
+    let fields = [
+        ("tckn", good_tc.as_str()),
+        ("first_name", "Ayşe"),
+        ("last_name", "Yılmaz"),
+        ("sicil_no", "123"),
+        ("title", "Şef"),
+        ("email", "Ayse@Kurum.gov.tr"),
+        ("phone", "+90 (532) 123 45 67"),
+        ("operator", "vodafone"),
+        ("line_type", "faturasiz"),
+        ("unit_id", &mine.to_string()),
+    ];
+    let r = b.post("/personel/yeni", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = b.get(r.location.as_deref().expect("location")).await;
+    assert!(
+        page.body.contains("value=\"0532 123 45 67\"")
+            && page.body.contains("value=\"ayse@kurum.gov.tr\"")
+    );
+    let r = b.post("/personel/yeni", &fields).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("Bu T.C. kimlik numarasıyla kayıtlı bir personel zaten var.")
+    );
+    assert_eq!(app.count("staff"), 1);
+    assert_eq!(app.count("audit_log WHERE action = 'staff.created'"), 1);
+}
+
+#[tokio::test]
+async fn search_folds_turkish_case_and_sorts_in_turkish_order() {
+    let (app, mine, theirs, b) = setup().await;
+    app.add_staff(mine, 1, "Zeynep", "İSTANBULLU", "z@kurum.gov.tr");
+    app.add_staff(mine, 2, "Çağrı", "IĞDIRLI", "c@kurum.gov.tr");
+    app.add_staff(mine, 3, "Cem", "Öz", "cem@kurum.gov.tr");
+    app.add_staff(theirs, 4, "İsmail", "İstanbullu", "i@kurum.gov.tr");
+    let r = b.get("/personel?q=istanbul").await;
+    assert!(r.body.contains("Zeynep İSTANBULLU"));
+    assert!(
+        !r.body.contains("İsmail"),
+        "another unit's staff never shows"
+    );
+    let r = b.get("/personel?q=%C4%B1%C4%9Fd%C4%B1r").await; // ığdır
+    assert!(r.body.contains("Çağrı IĞDIRLI"));
+    let r = b.get(&format!("/personel?q={}", tckn(3))).await;
+    assert!(r.body.contains("Cem Öz") && !r.body.contains("Zeynep"));
+    let all = b.get("/personel").await.body;
+    let (cem, cagri, zeynep) = (
+        all.find("Cem Öz"),
+        all.find("Çağrı IĞDIRLI"),
+        all.find("Zeynep"),
+    );
+    assert!(cem < cagri && cagri < zeynep, "Cem, Çağrı, Zeynep");
+}
+
+fn csv(rows: &[&str]) -> Vec<u8> {
+    let mut s = String::from(
+        "\u{feff}T.C. Kimlik No;Ad;Soyad;Sicil No;Unvan;Birim;Kurumsal E-posta;Cep Telefonu;Operatör;Hat Tipi;Mobil İmza\n",
+    );
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    s.into_bytes()
+}
+
+#[tokio::test]
+async fn import_previews_every_row_and_writes_exactly_the_good_ones() {
+    let (app, mine, theirs, b) = setup().await;
+    let existing = app.add_staff(mine, 50, "Eski", "Kayıt", "eski@kurum.gov.tr");
+    app.add_staff(theirs, 60, "Başka", "Birim", "baska@kurum.gov.tr");
+    let file = csv(&[
+        &format!(
+            "{};Ayşe;Yılmaz;1;Şef;Çankaya Kaymakamlığı;ayse@kurum.gov.tr;0532 111 22 33;Turkcell;Faturalı;Yok",
+            tckn(1)
+        ),
+        &format!(
+            "{};Güncel;Kayıt;2;Memur;Çankaya Kaymakamlığı;eski@kurum.gov.tr;05321112234;Vodafone;Faturasız;Var",
+            tckn(50)
+        ),
+        "17291716050;Kötü;TC;3;Memur;Çankaya Kaymakamlığı;kotu@kurum.gov.tr;0532 111 22 35;Turkcell;Faturalı;Yok",
+        &format!(
+            "{};Kötü;Telefon;4;Memur;Çankaya Kaymakamlığı;tel@kurum.gov.tr;0312 111 22 36;Turkcell;Faturalı;Yok",
+            tckn(2)
+        ),
+        &format!(
+            "{};Bilinmeyen;Birim;5;Memur;Olmayan Müdürlük;bb@kurum.gov.tr;0532 111 22 37;Turkcell;Faturalı;Yok",
+            tckn(3)
+        ),
+        &format!(
+            "{};Çift;Satır;6;Memur;Çankaya Kaymakamlığı;cift@kurum.gov.tr;0532 111 22 38;Turkcell;Faturalı;Yok",
+            tckn(1)
+        ),
+        &format!(
+            "{};Yabancı;Birim;7;Memur;Kadıköy Kaymakamlığı;yb@kurum.gov.tr;0532 111 22 39;Turkcell;Faturalı;Yok",
+            tckn(4)
+        ),
+        &format!(
+            "{};Başka;Birimde;8;Memur;Çankaya Kaymakamlığı;bb2@kurum.gov.tr;0532 111 22 40;Turkcell;Faturalı;Yok",
+            tckn(60)
+        ),
+    ]);
+    let r = b.upload("/personel/ice-aktar", "liste.csv", file).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let preview_path = r.location.expect("preview");
+    let preview = b.get(&preview_path).await;
+    assert_eq!(app.count("staff"), 2, "nothing is written by the preview");
+    assert!(preview.body.contains("<strong>1</strong> yeni, <strong>1</strong> güncelleme, <strong>6</strong> hatalı satır"), "{}", preview.body);
+    for msg in [
+        "kontrol haneleri tutmuyor",
+        "5 ile başlayan 10 hane",
+        "“Olmayan Müdürlük” adlı bir birim bulunamadı.",
+        "Bu T.C. kimlik numarası dosyada birden fazla kez geçiyor.",
+        "“Kadıköy Kaymakamlığı” birimi sizin sorumluluğunuzda değil.",
+        "Bu personel sizin sorumluluğunuzda olmayan bir birime kayıtlı.",
+    ] {
+        assert!(preview.body.contains(msg), "{msg}");
+    }
+    let r = b.post(&preview_path, &[]).await;
+    assert_eq!(r.status, 303);
+    assert!(
+        b.get("/personel")
+            .await
+            .body
+            .contains("1 personel eklendi, 1 personel güncellendi")
+    );
+    assert_eq!(app.count("staff"), 3);
+    assert_eq!(app.count("staff WHERE email = 'ayse@kurum.gov.tr'"), 1);
+    let updated = mobilimza::db::staff::find(&mut app.conn(), existing)
+        .expect("q")
+        .expect("staff");
+    assert_eq!(
+        (
+            updated.first_name.as_str(),
+            updated.operator.as_str(),
+            updated.has_signature
+        ),
+        ("Güncel", "vodafone", true)
+    );
+    // A second confirm writes nothing more.
+    b.post(&preview_path, &[]).await;
+    assert_eq!(app.count("staff"), 3);
+}
+
+#[tokio::test]
+async fn a_file_of_only_bad_rows_writes_nothing_and_bad_files_are_explained() {
+    let (app, _, _, b) = setup().await;
+    let r = b.upload("/personel/ice-aktar", "liste.csv", csv(&["17291716050;A;B;1;M;Çankaya Kaymakamlığı;a@b.c;0532 111 22 33;Turkcell;Faturalı;Yok"])).await;
+    let preview = b.get(r.location.as_deref().expect("preview")).await;
+    assert!(
+        preview
+            .body
+            .contains("Dosyada kaydedilebilecek geçerli satır yok.")
+    );
+    b.post(r.location.as_deref().expect("preview"), &[]).await;
+    assert_eq!(app.count("staff"), 0);
+
+    let r = b
+        .upload(
+            "/personel/ice-aktar",
+            "liste.csv",
+            b"Ad;Soyad\nA;B\n".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Başlık satırında şu sütunlar eksik"),
+        "{}",
+        r.body
+    );
+    let r = b
+        .upload(
+            "/personel/ice-aktar",
+            "resim.png",
+            vec![0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(
+        app.count("imports"),
+        1,
+        "only the first, readable file was kept for preview"
+    );
+}
+
+#[tokio::test]
+async fn an_xlsx_template_round_trips_through_the_import() {
+    let (app, _, _, b) = setup().await;
+    let template = b.get("/personel/ice-aktar/sablon.xlsx").await;
+    assert_eq!(template.status, 200);
+    let bytes = mobilimza::domain::staff_import::template_xlsx().expect("template");
+    let r = b.upload("/personel/ice-aktar", "sablon.xlsx", bytes).await;
+    let preview = b.get(r.location.as_deref().expect("preview")).await;
+    assert!(
+        preview.body.contains("<strong>1</strong> yeni"),
+        "{}",
+        preview.body
+    );
+    b.post(r.location.as_deref().expect("preview"), &[]).await;
+    assert_eq!(app.count("staff"), 1);
+}
+
+#[tokio::test]
+async fn officers_get_404_for_other_units_records_requests_batches_and_imports() {
+    let (app, mine, theirs, b) = setup().await;
+    app.add_user(
+        "diger@kurum.gov.tr",
+        "Diğer Sorumlu",
+        &[Role::Officer],
+        &[theirs],
+    );
+    let other = app.logged_in("diger@kurum.gov.tr").await;
+    let reviewer_id = app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    let their_staff = app.add_staff(theirs, 9, "Kadıköylü", "Personel", "k@kurum.gov.tr");
+    let their_request = app.add_request(their_staff, "submitted", reviewer_id);
+    let batch = mobilimza::db::batches::create(&mut app.conn(), reviewer_id, app.clock.now_naive())
+        .expect("batch");
+    app.set_request(
+        their_request,
+        &mobilimza::db::requests::RequestUpdate {
+            batch_id: Some(batch),
+            ..Default::default()
+        },
+    );
+    let r = other
+        .upload("/personel/ice-aktar", "liste.csv", csv(&[]))
+        .await;
+    assert_eq!(r.status, 422, "header only");
+    let r = other
+        .upload("/personel/ice-aktar", "l.csv", csv(&[&format!("{};A;B;1;M;Kadıköy Kaymakamlığı;ab@kurum.gov.tr;0532 111 22 33;Turkcell;Faturalı;Yok", tckn(11))]))
+        .await;
+    let their_import = r.location.expect("import");
+
+    assert_eq!(b.get(&format!("/personel/{their_staff}")).await.status, 404);
+    assert_eq!(
+        b.post(&format!("/personel/{their_staff}"), &[("first_name", "X")])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(b.get(&format!("/talep/{their_request}")).await.status, 404);
+    assert_eq!(
+        b.post(
+            &format!("/talep/{their_request}/islem"),
+            &[("action", "cancel"), ("version", "0")]
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(b.get(&format!("/parti/{batch}")).await.status, 404);
+    assert_eq!(b.get(&their_import).await.status, 404);
+    assert_eq!(b.post(&their_import, &[]).await.status, 404);
+    assert_eq!(
+        b.get(&format!("/talepler/yeni?personel={their_staff}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(b.get("/inceleme/partiler/1/liste.csv").await.status, 403);
+    // The other unit's officer sees all of it.
+    assert_eq!(
+        other.get(&format!("/talep/{their_request}")).await.status,
+        200
+    );
+    assert_eq!(other.get(&format!("/parti/{batch}")).await.status, 200);
+    assert_eq!(app.count("staff"), 1);
+    let _ = mine;
+}
+
+#[tokio::test]
+async fn staff_see_only_their_own_requests() {
+    let (app, mine, _, _) = setup().await;
+    let officer = app.add_user("s2@kurum.gov.tr", "S", &[Role::Officer], &[mine]);
+    app.add_user("ilknur@kurum.gov.tr", "İlknur Yıldız", &[Role::Staff], &[]);
+    let own = app.add_staff(mine, 1, "İlknur", "Yıldız", "ilknur@kurum.gov.tr");
+    let other = app.add_staff(mine, 2, "Başka", "Kişi", "baska@kurum.gov.tr");
+    let own_req = app.add_request(own, "submitted", officer);
+    let other_req = app.add_request(other, "submitted", officer);
+    let me = app.logged_in("ilknur@kurum.gov.tr").await;
+    assert_eq!(me.get(&format!("/talep/{own_req}")).await.status, 200);
+    assert_eq!(me.get(&format!("/talep/{other_req}")).await.status, 404);
+    assert_eq!(
+        me.post(
+            &format!("/talep/{other_req}/islem"),
+            &[("action", "not_mine"), ("version", "0")]
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(me.get("/personel").await.status, 403);
+}
+
+#[tokio::test]
+async fn the_batch_list_for_kamu_sm_has_full_tc_and_is_audited() {
+    let (app, mine, _, officer) = setup().await;
+    let reviewer_id = app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let s = app.add_staff(
+        mine,
+        21,
+        "=HYPERLINK(\"http://x\")",
+        "Yılmaz",
+        "h@kurum.gov.tr",
+    );
+    let id = app.add_request(s, "approved", reviewer_id);
+    let r = reviewer
+        .post(
+            "/inceleme/toplu",
+            &[
+                ("action", "batch"),
+                ("sec", &format!("{id}:0")),
+                ("geri", "/inceleme"),
+            ],
+        )
+        .await;
+    let batch = r
+        .location
+        .expect("batch")
+        .trim_start_matches("/parti/")
+        .to_owned();
+    let csv_page = reviewer
+        .get(&format!("/inceleme/partiler/{batch}/liste.csv"))
+        .await;
+    assert_eq!(csv_page.status, 200);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv_page.body.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][0], tckn(21).as_str(), "full T.C. for Kamu SM");
+    assert_eq!(
+        &rows[0][1], "'=HYPERLINK(\"http://x\")",
+        "formula neutralised"
+    );
+    assert_eq!(&rows[0][5], "0532 123 45 67");
+    let xlsx = reviewer
+        .get(&format!("/inceleme/partiler/{batch}/liste.xlsx"))
+        .await;
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(app.count("audit_log WHERE action = 'batch.export'"), 2);
+    // On screen the number is masked, and the officer sees the batch.
+    let page = officer.get(&format!("/parti/{batch}")).await;
+    assert!(
+        page.body
+            .contains(&mobilimza::domain::tckn::mask(&tckn(21)))
+    );
+    assert!(!page.body.contains(&tckn(21)));
+}
+
+#[tokio::test]
+async fn the_queue_counts_filters_and_pages_by_keyset() {
+    let (app, mine, theirs, _) = setup().await;
+    let reviewer_id = app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    for n in 0..120u32 {
+        let unit = if n % 2 == 0 { mine } else { theirs };
+        let s = app.add_staff(
+            unit,
+            1000 + n,
+            &format!("Kişi{n}"),
+            "Deneme",
+            &format!("k{n}@kurum.gov.tr"),
+        );
+        app.add_request(
+            s,
+            if n < 110 { "submitted" } else { "approved" },
+            reviewer_id,
+        );
+    }
+    let page = reviewer.get("/inceleme").await;
+    assert!(
+        page.body
+            .contains("İnceleme bekleyen <span class=\"count\">110</span>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Onaylanan <span class=\"count\">10</span>")
+    );
+    assert_eq!(page.body.matches("name=\"sec\"").count(), 50);
+    let next = {
+        let marker = "class=\"button\" href=\"";
+        let s = page.body.rfind(marker).expect("next link") + marker.len();
+        page.body[s..s + page.body[s..].find('"').expect("end")]
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
+    };
+    let page2 = reviewer.get(&next).await;
+    assert_eq!(page2.body.matches("name=\"sec\"").count(), 50);
+    let ids = |body: &str| -> Vec<String> {
+        body.split("name=\"sec\" value=\"")
+            .skip(1)
+            .map(|rest| rest.split(':').next().unwrap_or("").to_owned())
+            .collect()
+    };
+    let (first, second) = (ids(&page.body), ids(&page2.body));
+    assert!(
+        first.iter().all(|id| !second.contains(id)),
+        "no overlap: {next}\n{first:?}\n{second:?}"
+    );
+    let filtered = reviewer
+        .get("/inceleme?sekme=submitted&il=34&q=ki%C5%9Fi1")
+        .await;
+    assert!(filtered.body.contains("Kişi1 Deneme") && !filtered.body.contains("Kişi2 Deneme"));
+}
