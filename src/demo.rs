@@ -129,6 +129,7 @@ pub fn seed(
             };
             db::users::create(conn, &new, &[login.role], &units)?;
         }
+        seed_staff_and_requests(conn, &unit_ids, now)?;
         db::settings::set(conn, db::settings::DEMO, "true")?;
         db::audit::record(
             conn,
@@ -144,6 +145,159 @@ pub fn seed(
         Ok::<_, SeedError>(())
     })?;
     Ok(logins)
+}
+
+/// (unit index, first, last, e-mail local part, operator, state of its request)
+const STAFF: &[(usize, &str, &str, &str, &str, Option<&str>)] = &[
+    (
+        0,
+        "İlknur",
+        "Yıldız",
+        "personel",
+        "turkcell",
+        Some("sms_hold"),
+    ),
+    (
+        0,
+        "Çağrı",
+        "Işık",
+        "cagri.isik",
+        "vodafone",
+        Some("submitted"),
+    ),
+    (
+        0,
+        "Osman",
+        "Kaya",
+        "osman.kaya",
+        "turkcell",
+        Some("approved"),
+    ),
+    (
+        1,
+        "Şule",
+        "Demir",
+        "sule.demir",
+        "turk_telekom",
+        Some("forwarded"),
+    ),
+    (1, "Ömer", "Güneş", "omer.gunes", "turkcell", Some("active")),
+    (
+        1,
+        "Elif",
+        "Arslan",
+        "elif.arslan",
+        "turkcell",
+        Some("returned"),
+    ),
+    (0, "Hakan", "Doğan", "hakan.dogan", "vodafone", None),
+    (1, "Gülşen", "Koç", "gulsen.koc", "turkcell", None),
+];
+
+/// A valid (fictional) T.C. kimlik no from a 9-digit base.
+fn demo_tckn(n: u32) -> String {
+    let base = format!("{:09}", 200_000_000 + n * 7_919);
+    let d: Vec<i32> = base.bytes().map(|b| i32::from(b - b'0')).collect();
+    let d10 = ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])).rem_euclid(10);
+    let d11 = (d.iter().sum::<i32>() + d10) % 10;
+    format!("{base}{d10}{d11}")
+}
+
+fn seed_staff_and_requests(
+    conn: &mut AnyConnection,
+    unit_ids: &[i32],
+    now: NaiveDateTime,
+) -> Result<(), SeedError> {
+    use crate::db::requests::{HistoryEntry, NewRequest, RequestUpdate};
+    let officer = db::users::find_by_email(conn, &format!("sorumlu@{DEMO_DOMAIN}"))?
+        .map(|u| u.id)
+        .unwrap_or(1);
+    for (i, (unit, first, last, local, operator, state)) in STAFF.iter().enumerate() {
+        let tckn = demo_tckn(i as u32 + 1);
+        let email = format!("{local}@{DEMO_DOMAIN}");
+        let phone = format!("+90532{:07}", 1_000_000 + i * 1_111);
+        let search = crate::domain::staff::search_key(&format!("{first} {last}"));
+        let values = db::staff::StaffValues {
+            tckn: &tckn,
+            first_name: first,
+            last_name: last,
+            sicil_no: &format!("{}", 40_100 + i),
+            title: "Veri Hazırlama ve Kontrol İşletmeni",
+            unit_id: unit_ids[*unit],
+            email: &email,
+            phone: &phone,
+            operator,
+            line_type: "faturali",
+            has_signature: *state == Some("active"),
+            search_name: &search,
+            updated_at: now,
+        };
+        let staff_id = db::staff::insert(conn, &values, now)?;
+        let Some(state) = state else { continue };
+        let id = db::requests::insert(
+            conn,
+            &NewRequest {
+                staff_id,
+                unit_id: unit_ids[*unit],
+                state,
+                reason: "ilk_basvuru",
+                note: "",
+                kvkk_ack: true,
+                phone: &phone,
+                operator,
+                line_type: "faturali",
+                created_by: officer,
+                created_at: now,
+                updated_at: now,
+                submitted_at: Some(now),
+                form_token: None,
+            },
+        )?;
+        let history = HistoryEntry {
+            at: now,
+            actor_id: Some(officer),
+            action: "create",
+            from_state: "draft",
+            to_state: state,
+            note: "Demo verisi",
+        };
+        db::requests::add_history(conn, id, &history)?;
+        let past = |h: i64| Some(now - chrono::Duration::hours(h));
+        let facts = match *state {
+            "forwarded" => RequestUpdate {
+                form_emailed_at: past(20),
+                ..Default::default()
+            },
+            "sms_hold" => RequestUpdate {
+                form_emailed_at: past(30),
+                form_signed_at: past(28),
+                docs_way: Some("kep".into()),
+                docs_ref: Some("KEP-2026-0042".into()),
+                docs_sent_at: past(26),
+                docs_received_at: past(25),
+                sms_at: past(2),
+                ..Default::default()
+            },
+            "active" => RequestUpdate {
+                sms_at: past(60),
+                produced_at: past(50),
+                activated_at: past(48),
+                certificate_serial: Some("KSM-DEMO-0001".into()),
+                valid_until: (now - chrono::Duration::hours(50))
+                    .checked_add_months(chrono::Months::new(36)),
+                ..Default::default()
+            },
+            _ => RequestUpdate::default(),
+        };
+        if facts.sms_at.is_some() || facts.form_emailed_at.is_some() {
+            use crate::db::schema::requests;
+            use diesel::prelude::*;
+            diesel::update(requests::table.find(id))
+                .set(&facts)
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }
 
 fn reset_passwords(

@@ -40,14 +40,26 @@ impl Page {
         }];
         for role in &user.roles {
             match role {
-                Role::Officer => items.push(NavItem {
-                    href: "/talepler",
-                    label: "Taleplerim",
-                }),
-                Role::Reviewer => items.push(NavItem {
-                    href: "/inceleme",
-                    label: "İnceleme kuyruğu",
-                }),
+                Role::Officer => {
+                    items.push(NavItem {
+                        href: "/personel",
+                        label: "Personel",
+                    });
+                    items.push(NavItem {
+                        href: "/talepler",
+                        label: "Taleplerim",
+                    });
+                }
+                Role::Reviewer => {
+                    items.push(NavItem {
+                        href: "/inceleme",
+                        label: "İnceleme kuyruğu",
+                    });
+                    items.push(NavItem {
+                        href: "/inceleme/partiler",
+                        label: "Kamu SM partileri",
+                    });
+                }
                 Role::Finance => items.push(NavItem {
                     href: "/mali",
                     label: "Ücretler ve raporlar",
@@ -75,12 +87,23 @@ impl Page {
         items
     }
 
+    /// The longest menu entry that the path starts with is the current one
+    /// (so /inceleme/partiler does not also mark /inceleme).
     pub fn is_current(&self, href: &str) -> bool {
-        if href == "/" {
-            self.path == "/"
-        } else {
-            self.path.starts_with(href)
-        }
+        let matches = |h: &str| {
+            if h == "/" {
+                self.path == "/"
+            } else {
+                self.path.starts_with(h)
+            }
+        };
+        let longest = self
+            .nav()
+            .into_iter()
+            .map(|i| i.href)
+            .filter(|h| matches(h))
+            .max_by_key(|h| h.len());
+        longest == Some(href)
     }
 }
 
