@@ -147,8 +147,18 @@ pub fn seed(
     Ok(logins)
 }
 
-/// (unit index, first, last, e-mail local part, operator, state of its request)
-const STAFF: &[(usize, &str, &str, &str, &str, Option<&str>)] = &[
+/// One demo staff member and the state of their request, if any.
+struct DemoStaff(
+    usize,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// (unit index, first, last, e-mail local part, operator, request state)
+const STAFF: &[DemoStaff] = &[
     (
         0,
         "İlknur",
@@ -181,7 +191,7 @@ const STAFF: &[(usize, &str, &str, &str, &str, Option<&str>)] = &[
         "turk_telekom",
         Some("forwarded"),
     ),
-    (1, "Ömer", "Güneş", "omer.gunes", "turkcell", Some("active")),
+    DemoStaff(1, "Ömer", "Güneş", "omer.gunes", "turkcell", Some("active")),
     (
         1,
         "Elif",
@@ -190,8 +200,8 @@ const STAFF: &[(usize, &str, &str, &str, &str, Option<&str>)] = &[
         "turkcell",
         Some("returned"),
     ),
-    (0, "Hakan", "Doğan", "hakan.dogan", "vodafone", None),
-    (1, "Gülşen", "Koç", "gulsen.koc", "turkcell", None),
+    DemoStaff(0, "Hakan", "Doğan", "hakan.dogan", "vodafone", None),
+    DemoStaff(1, "Gülşen", "Koç", "gulsen.koc", "turkcell", None),
 ];
 
 /// A valid (fictional) T.C. kimlik no from a 9-digit base.
@@ -212,7 +222,7 @@ fn seed_staff_and_requests(
     let officer = db::users::find_by_email(conn, &format!("sorumlu@{DEMO_DOMAIN}"))?
         .map(|u| u.id)
         .unwrap_or(1);
-    for (i, (unit, first, last, local, operator, state)) in STAFF.iter().enumerate() {
+    for (i, DemoStaff(unit, first, last, local, operator, state)) in STAFF.iter().enumerate() {
         let tckn = demo_tckn(i as u32 + 1);
         let email = format!("{local}@{DEMO_DOMAIN}");
         let phone = format!("+90532{:07}", 1_000_000 + i * 1_111);
