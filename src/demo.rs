@@ -159,7 +159,7 @@ struct DemoStaff(
 
 /// (unit index, first, last, e-mail local part, operator, request state)
 const STAFF: &[DemoStaff] = &[
-    (
+    DemoStaff(
         0,
         "İlknur",
         "Yıldız",
@@ -167,7 +167,7 @@ const STAFF: &[DemoStaff] = &[
         "turkcell",
         Some("sms_hold"),
     ),
-    (
+    DemoStaff(
         0,
         "Çağrı",
         "Işık",
@@ -175,7 +175,7 @@ const STAFF: &[DemoStaff] = &[
         "vodafone",
         Some("submitted"),
     ),
-    (
+    DemoStaff(
         0,
         "Osman",
         "Kaya",
@@ -183,7 +183,7 @@ const STAFF: &[DemoStaff] = &[
         "turkcell",
         Some("approved"),
     ),
-    (
+    DemoStaff(
         1,
         "Şule",
         "Demir",
@@ -192,7 +192,7 @@ const STAFF: &[DemoStaff] = &[
         Some("forwarded"),
     ),
     DemoStaff(1, "Ömer", "Güneş", "omer.gunes", "turkcell", Some("active")),
-    (
+    DemoStaff(
         1,
         "Elif",
         "Arslan",
