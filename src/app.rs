@@ -3,8 +3,8 @@
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
@@ -15,6 +15,7 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use base64::Engine;
+use chrono::NaiveDateTime;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, DatabaseUrl};
@@ -24,6 +25,9 @@ use crate::web::{self as portal, errors::AppError};
 
 pub const SESSION_COOKIE: &str = "mobilimza_oturum";
 
+/// State counts and when they were taken.
+pub type CountsAt = (NaiveDateTime, Vec<(String, i64)>);
+
 /// Shared by every worker: pool, configuration, clock, hasher, demo flag.
 pub struct AppState {
     pub pool: DbPool,
@@ -32,6 +36,9 @@ pub struct AppState {
     pub hasher: Arc<PasswordHasher>,
     /// Whether the database holds demo data (banner on every page).
     pub demo: AtomicBool,
+    /// Queue tab counts of closed states (Aktif, Tümü) for the all-units view:
+    /// history only grows, so these are counted at most once a minute.
+    pub closed_counts: Mutex<Option<CountsAt>>,
 }
 
 impl AppState {
@@ -44,6 +51,7 @@ impl AppState {
             clock,
             hasher,
             demo: AtomicBool::new(demo),
+            closed_counts: Mutex::new(None),
         })
     }
 

@@ -341,10 +341,12 @@ pub fn page(
     q.limit(limit).load(conn)
 }
 
-/// How many requests are in each state (for the queue tabs).
+/// How many requests are in each state (for the queue tabs), optionally only
+/// for some units and only in (or outside) the open states.
 pub fn counts_by_state(
     conn: &mut AnyConnection,
     unit_ids: Option<&[i32]>,
+    open: Option<bool>,
 ) -> QueryResult<Vec<(String, i64)>> {
     let mut q = requests::table
         .group_by(requests::state)
@@ -352,6 +354,11 @@ pub fn counts_by_state(
         .into_boxed();
     if let Some(ids) = unit_ids {
         q = q.filter(requests::unit_id.eq_any(ids.to_vec()));
+    }
+    match open {
+        Some(true) => q = q.filter(requests::state.eq_any(OPEN_STATES)),
+        Some(false) => q = q.filter(requests::state.ne_all(OPEN_STATES)),
+        None => {}
     }
     q.load(conn)
 }

@@ -74,7 +74,7 @@ fn waiting_for(
         counts.iter().find(|(c, _)| c == s).map_or(0, |(_, n)| *n)
     };
     if user.has(Role::Officer) {
-        let counts = db::requests::counts_by_state(conn, Some(&user.unit_ids))?;
+        let counts = db::requests::counts_by_state(conn, Some(&user.unit_ids), Some(true))?;
         let returned = count(&counts, "returned");
         if returned > 0 {
             out.push((
@@ -91,7 +91,7 @@ fn waiting_for(
         }
     }
     if user.has(Role::Reviewer) {
-        let counts = db::requests::counts_by_state(conn, None)?;
+        let counts = db::requests::counts_by_state(conn, None, Some(true))?;
         let submitted = count(&counts, "submitted");
         if submitted > 0 {
             out.push((

@@ -117,7 +117,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/birimler/yeni", web::post().to(admin::units::create))
                 .route("/birimler/{id}", web::get().to(admin::units::edit_form))
                 .route("/birimler/{id}", web::post().to(admin::units::update))
-                .route("/denetim", web::get().to(admin::audit::list)),
+                .route("/denetim", web::get().to(admin::audit::list))
+                .route("/ayarlar", web::get().to(admin::settings::form))
+                .route("/ayarlar", web::post().to(admin::settings::save)),
         )
         .service(
             web::resource("/")

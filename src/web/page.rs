@@ -81,6 +81,10 @@ impl Page {
                         href: "/yonetim/denetim",
                         label: "Denetim kaydı",
                     });
+                    items.push(NavItem {
+                        href: "/yonetim/ayarlar",
+                        label: "Ayarlar",
+                    });
                 }
             }
         }

@@ -50,10 +50,11 @@ pub fn can_view(user: &CurrentUser, unit_id: i32, staff_email: &str) -> bool {
 }
 
 pub fn hold_rule(conn: &mut AnyConnection) -> Result<HoldRule, AppError> {
-    let hours = db::settings::get(conn, "nes_hold_hours")?
+    use super::admin::settings::{HOLD_HOURS, HOLD_START};
+    let hours = db::settings::get(conn, HOLD_HOURS)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(HoldRule::DEFAULT_HOURS);
-    let start = db::settings::get(conn, "nes_hold_start")?
+    let start = db::settings::get(conn, HOLD_START)?
         .and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok())
         .unwrap_or_else(HoldRule::default_start);
     Ok(HoldRule::new(hours, start))

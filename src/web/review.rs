@@ -219,10 +219,27 @@ async fn list(
     let after = ListQuery::get(&q.sonra).and_then(|v| v.parse().ok());
     let units_scope = scope.clone();
     let now = state.clock.now_naive();
+    let closed_cached: Option<Vec<(String, i64)>> = state
+        .closed_counts
+        .lock()
+        .ok()
+        .and_then(|c| c.clone())
+        .filter(|(at, _)| now - *at < chrono::Duration::seconds(60))
+        .map(|(_, counts)| counts);
+    let refresh_closed = scope.is_none() && closed_cached.is_none();
     let (lines, counts, flagged, provinces, units, waiting) = state
         .db(move |conn| {
             let lines = db::requests::page(conn, &filter, order, after, PAGE_SIZE + 1)?;
-            let counts = db::requests::counts_by_state(conn, units_scope.as_deref())?;
+            let counts = match (&units_scope, closed_cached) {
+                // One officer's units: small, counted live.
+                (Some(ids), _) => db::requests::counts_by_state(conn, Some(ids), None)?,
+                (None, Some(closed)) => {
+                    let mut c = db::requests::counts_by_state(conn, None, Some(true))?;
+                    c.extend(closed);
+                    c
+                }
+                (None, None) => db::requests::counts_by_state(conn, None, None)?,
+            };
             let flagged = if units_scope.is_none() {
                 db::requests::count_flagged(conn)?
             } else {
@@ -262,6 +279,15 @@ async fn list(
             Ok((lines, counts, flagged, provinces, units, waiting))
         })
         .await?;
+    if refresh_closed && let Ok(mut cache) = state.closed_counts.lock() {
+        let open = db::requests::OPEN_STATES;
+        let closed = counts
+            .iter()
+            .filter(|(s, _)| !open.contains(&s.as_str()))
+            .cloned()
+            .collect();
+        *cache = Some((now, closed));
+    }
     let has_more = lines.len() as i64 > PAGE_SIZE;
     let lines: Vec<LineView> = lines
         .into_iter()
@@ -472,12 +498,12 @@ pub async fn batch(
             Ok((b, by, db::batches::lines(conn, id)?))
         })
         .await?;
-    // Reviewers see every line; officers only their units' lines, and a
-    // batch with none of theirs does not exist for them.
+    // Reviewers and finance see every line; officers only their units'
+    // lines, and a batch with none of theirs does not exist for them.
     let reviewer = user.has(Role::Reviewer);
     let lines: Vec<BatchLine> = lines
         .into_iter()
-        .filter(|l| reviewer || (user.has(Role::Officer) && user.unit_ids.contains(&l.unit_id)))
+        .filter(|l| user.can_see_unit(l.unit_id))
         .map(|l| BatchLine {
             request_id: l.request_id,
             name: format!("{} {}", l.first_name, l.last_name),

@@ -574,3 +574,42 @@ async fn bulk_approve_and_return_report_each_row() {
         ("approved", "submitted")
     );
 }
+
+#[tokio::test]
+async fn an_admin_changes_the_hold_length_and_bad_values_are_refused() {
+    let w = world().await;
+    w.app
+        .add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
+    let admin = w.app.logged_in("admin@kurum.gov.tr").await;
+    let form = admin.get("/yonetim/ayarlar").await;
+    assert!(form.body.contains("value=\"6\"") && form.body.contains("value=\"2025-05-05\""));
+    let r = admin
+        .post("/yonetim/ayarlar", &[("hours", "99"), ("start", "dün")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("0 ile 72 saat") && r.body.contains("Yürürlük tarihini"));
+    assert_eq!(
+        admin
+            .post(
+                "/yonetim/ayarlar",
+                &[("hours", "8"), ("start", "2025-05-05")]
+            )
+            .await
+            .status,
+        303
+    );
+    assert_eq!(w.reviewer.get("/yonetim/ayarlar").await.status, 403);
+    let id = w.app.add_request(w.staff, "sms_hold", w.officer_id);
+    w.app.set_request(
+        id,
+        &RequestUpdate {
+            sms_at: Some(w.app.clock.now_naive()),
+            ..Default::default()
+        },
+    );
+    shows(&w.reviewer, id, "(8 saat kaldı)").await;
+    assert_eq!(
+        w.app.count("audit_log WHERE action = 'settings.updated'"),
+        1
+    );
+}
