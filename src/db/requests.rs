@@ -41,6 +41,7 @@ pub struct Request {
     pub not_mine_at: Option<NaiveDateTime>,
     pub flagged: bool,
     pub form_token: Option<String>,
+    pub payer_exception: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -86,6 +87,7 @@ pub struct RequestUpdate {
     pub valid_until: Option<NaiveDateTime>,
     pub not_mine_at: Option<NaiveDateTime>,
     pub flagged: Option<bool>,
+    pub payer_exception: Option<String>,
 }
 
 pub struct HistoryEntry<'a> {

@@ -146,6 +146,7 @@ diesel::table! {
         not_mine_at -> Nullable<Timestamp>,
         flagged -> Bool,
         form_token -> Nullable<Text>,
+        payer_exception -> Nullable<Text>,
     }
 }
 
@@ -173,6 +174,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kdv_rates (id) {
+        id -> Integer,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        rate_bp -> Integer,
+        legal_ref -> Text,
+    }
+}
+
+diesel::table! {
+    certificate_fees (id) {
+        id -> Integer,
+        operator -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        net_kurus -> BigInt,
+        years -> Integer,
+    }
+}
+
+diesel::table! {
+    monthly_tariffs (id) {
+        id -> Integer,
+        operator -> Text,
+        line_type -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        list_kurus -> BigInt,
+        billed_kurus -> BigInt,
+    }
+}
+
+diesel::table! {
+    fee_accruals (id) {
+        id -> Integer,
+        request_id -> Integer,
+        staff_id -> Integer,
+        unit_id -> Integer,
+        operator -> Text,
+        accrued_on -> Date,
+        net_kurus -> BigInt,
+        kdv_bp -> Integer,
+        kdv_kurus -> BigInt,
+        gross_kurus -> BigInt,
+        payer -> Text,
+        exception_reason -> Nullable<Text>,
+        invoice_no -> Nullable<Text>,
+        invoice_date -> Nullable<Date>,
+        paid_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -187,6 +242,9 @@ diesel::joinable!(request_history -> requests (request_id));
 diesel::joinable!(request_history -> users (actor_id));
 diesel::joinable!(imports -> users (user_id));
 diesel::joinable!(batches -> users (created_by));
+diesel::joinable!(fee_accruals -> requests (request_id));
+diesel::joinable!(fee_accruals -> staff (staff_id));
+diesel::joinable!(fee_accruals -> units (unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -203,4 +261,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     requests,
     request_history,
     imports,
+    kdv_rates,
+    certificate_fees,
+    monthly_tariffs,
+    fee_accruals,
 );

@@ -3,8 +3,12 @@
 
 pub mod auth;
 pub mod email;
+pub mod fees;
 pub mod hold;
+pub mod money;
+pub mod payer;
 pub mod phone;
+pub mod rates;
 pub mod request;
 pub mod role;
 pub mod staff;

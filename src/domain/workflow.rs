@@ -137,10 +137,11 @@ pub enum Action {
     ReportNotMine,
     Invalidate,
     Expire,
+    GrantPayerException,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Submit,
         Action::Approve,
         Action::Return,
@@ -158,6 +159,7 @@ impl Action {
         Action::ReportNotMine,
         Action::Invalidate,
         Action::Expire,
+        Action::GrantPayerException,
     ];
 
     pub fn code(self) -> &'static str {
@@ -179,6 +181,7 @@ impl Action {
             Action::ReportNotMine => "not_mine",
             Action::Invalidate => "invalidate",
             Action::Expire => "expire",
+            Action::GrantPayerException => "payer_exception",
         }
     }
 
@@ -201,6 +204,7 @@ impl Action {
             Action::ReportNotMine => "Personel: \"Bu başvuru bilgim dışında yapıldı\"",
             Action::Invalidate => "Geçersiz kılındı",
             Action::Expire => "Süresi doldu",
+            Action::GrantPayerException => "Kurum ödemesi istisnası verildi",
         }
     }
 
@@ -364,6 +368,13 @@ pub const TRANSITIONS: &[Transition] = &[
         to: Some(Expired),
         actors: &[System],
         pre: Pre::None,
+    },
+    Transition {
+        from: &[Submitted, Approved],
+        action: Action::GrantPayerException,
+        to: None,
+        actors: &[Reviewer],
+        pre: Pre::NoteGiven,
     },
 ];
 

@@ -19,7 +19,10 @@ use crate::db::{
     self, AnyConnection, audit::AuditEntry, requests::HistoryEntry, requests::Request,
     requests::RequestUpdate,
 };
+use crate::domain::fees::certificate_fee;
 use crate::domain::hold::{HoldRule, format_remaining};
+use crate::domain::money::{Money, Rate};
+use crate::domain::payer::{Payer, payer_for};
 use crate::domain::request::{DocsWay, Reason, docs_way_label, parse_note, reason_label};
 use crate::domain::role::Role;
 use crate::domain::staff::{line_type_label, operator_label};
@@ -250,6 +253,7 @@ pub fn run_action(
                 update.not_mine_at = Some(now);
                 update.flagged = Some(true);
             }
+            Action::GrantPayerException => update.payer_exception = Some(note.clone()),
             _ => {}
         }
 
@@ -266,6 +270,27 @@ pub fn run_action(
         let Decision { to, .. } = match decision {
             Ok(d) => d,
             Err(r) => return Ok(Outcome::Refused(r.message())),
+        };
+        // The certificate fee accrues at production, at the rates in force
+        // that day; without a defined fee production is refused, not guessed.
+        let accrual = if action == Action::Produce {
+            let day = now.and_utc().with_timezone(&Istanbul).date_naive();
+            let fees = db::fees::fee_periods(conn, &req.operator)?;
+            let kdv = db::fees::kdv_periods(conn)?;
+            let paid = db::fees::institution_paid_days(conn, req.staff_id)?;
+            match certificate_fee(&fees, &kdv, &paid, req.payer_exception.is_some(), day) {
+                Ok(a) => {
+                    history_note = format!(
+                        "{history_note} · ücret {} ({})",
+                        a.vat.gross,
+                        a.payer.label()
+                    );
+                    Some(a)
+                }
+                Err(e) => return Ok(Outcome::Refused(e.message())),
+            }
+        } else {
+            None
         };
         if action == Action::Forward {
             let batch = match input.batch_id {
@@ -289,6 +314,20 @@ pub fn run_action(
         }
         if action == Action::Activate {
             db::staff::set_has_signature(conn, req.staff_id, true, now)?;
+        }
+        if let Some(accrual) = &accrual {
+            db::fees::insert(
+                conn,
+                &db::fees::NewAccrual {
+                    request_id: id,
+                    staff_id: req.staff_id,
+                    unit_id: req.unit_id,
+                    operator: &req.operator,
+                    accrual,
+                    exception_reason: req.payer_exception.as_deref(),
+                    now,
+                },
+            )?;
         }
         db::audit::record(
             conn,
@@ -396,6 +435,9 @@ struct ShowPage {
     docs_ways: [DocsWay; 3],
     now_local: String,
     open_other: Option<i32>,
+    payment: Option<String>,
+    /// The next certificate would be personal unless an exception is granted.
+    personal_pending: bool,
 }
 
 impl ShowPage {
@@ -449,10 +491,12 @@ pub async fn show(
             let history = db::requests::history(conn, id)?;
             let hold = hold_rule(conn)?;
             let open_other = db::requests::open_for_staff(conn, r.staff_id)?.filter(|o| *o != id);
-            Ok(Some((r, staff, unit, history, hold, open_other)))
+            let fee = db::fees::for_request(conn, id)?;
+            let paid = db::fees::institution_paid_days(conn, r.staff_id)?;
+            Ok(Some((r, staff, unit, history, hold, open_other, fee, paid)))
         })
         .await?;
-    let Some((r, staff, unit, history, hold, open_other)) = data else {
+    let Some((r, staff, unit, history, hold, open_other, fee, paid)) = data else {
         return Err(AppError::NotFound);
     };
     let state_now = State::from_code(&r.state).ok_or(AppError::NotFound)?;
@@ -538,6 +582,32 @@ pub async fn show(
         .with_timezone(&Istanbul)
         .format("%Y-%m-%dT%H:%M")
         .to_string();
+    // Who pays: the accrued fee once produced, the expected payer before.
+    let today = now.and_utc().with_timezone(&Istanbul).date_naive();
+    let personal_pending = fee.is_none()
+        && r.payer_exception.is_none()
+        && payer_for(&paid, today, false) == Payer::Personal;
+    let payment = match fee {
+        Some(f) => Some(format!(
+            "Sertifika ücreti {} + KDV {} {} = {} · {}{}",
+            Money::from_kurus(f.net_kurus),
+            Rate(f.kdv_bp).label(),
+            Money::from_kurus(f.kdv_kurus),
+            Money::from_kurus(f.gross_kurus),
+            Payer::from_code(&f.payer).map_or("—", Payer::label),
+            f.exception_reason.map(|e| format!(" (istisna: {e})")).unwrap_or_default()
+        )),
+        None if state_now.is_open() => {
+            Some(match (payer_for(&paid, today, false), &r.payer_exception) {
+                (Payer::Personal, None) => "Kişisel ödeme: bu personelin son 3 yıl içinde kurumca ödenmiş bir sertifikası var. \
+                     Kurum ödemesi için e-İmza Şefliği gerekçeli istisna verebilir."
+                    .to_owned(),
+                (Payer::Personal, Some(reason)) => format!("Kurum ödemesi (istisna: {reason})"),
+                (Payer::Institution, _) => "Kurum ödemesi".to_owned(),
+            })
+        }
+        None => None,
+    };
     render(&ShowPage {
         page,
         state: state_now,
@@ -557,6 +627,8 @@ pub async fn show(
         docs_ways: DocsWay::ALL,
         now_local,
         open_other,
+        payment,
+        personal_pending,
         r,
     })
 }
@@ -718,6 +790,13 @@ pub async fn create(
                 }
                 let (ok, blocked) = selection(conn, &u, &ids2)?;
                 if !blocked.is_empty() {
+                    // On PostgreSQL a twin submission may have committed
+                    // between the token check and here: what blocks us may
+                    // be our own form's request.
+                    let existing = db::requests::find_by_form_token(conn, &format!("{tok}:"))?;
+                    if !existing.is_empty() {
+                        return Ok(Filed::Created(existing));
+                    }
                     return Ok(Filed::Blocked(blocked));
                 }
                 let mut created = Vec::new();

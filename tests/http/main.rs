@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod config;
 mod csrf;
+mod fees;
 mod helpers;
 mod lifecycle;
 mod registry;

@@ -1,0 +1,112 @@
+//! Rate tables (KDV, certificate fees) and certificate fee accruals.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::{certificate_fees, fee_accruals, kdv_rates};
+use crate::domain::fees::Accrual;
+use crate::domain::rates::Period;
+
+pub fn kdv_periods(conn: &mut AnyConnection) -> QueryResult<Vec<Period<i32>>> {
+    let rows: Vec<(NaiveDate, Option<NaiveDate>, i32)> = kdv_rates::table
+        .order(kdv_rates::valid_from)
+        .select((
+            kdv_rates::valid_from,
+            kdv_rates::valid_to,
+            kdv_rates::rate_bp,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(from, to, value)| Period { from, to, value })
+        .collect())
+}
+
+pub fn fee_periods(conn: &mut AnyConnection, operator: &str) -> QueryResult<Vec<Period<i64>>> {
+    let rows: Vec<(NaiveDate, Option<NaiveDate>, i64)> = certificate_fees::table
+        .filter(certificate_fees::operator.eq(operator))
+        .order(certificate_fees::valid_from)
+        .select((
+            certificate_fees::valid_from,
+            certificate_fees::valid_to,
+            certificate_fees::net_kurus,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(from, to, value)| Period { from, to, value })
+        .collect())
+}
+
+/// Days of this person's institution-paid certificates.
+pub fn institution_paid_days(
+    conn: &mut AnyConnection,
+    staff_id: i32,
+) -> QueryResult<Vec<NaiveDate>> {
+    fee_accruals::table
+        .filter(fee_accruals::staff_id.eq(staff_id))
+        .filter(fee_accruals::payer.eq("kurum"))
+        .select(fee_accruals::accrued_on)
+        .load(conn)
+}
+
+pub struct NewAccrual<'a> {
+    pub request_id: i32,
+    pub staff_id: i32,
+    pub unit_id: i32,
+    pub operator: &'a str,
+    pub accrual: &'a Accrual,
+    pub exception_reason: Option<&'a str>,
+    pub now: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut AnyConnection, a: &NewAccrual<'_>) -> QueryResult<()> {
+    let v = &a.accrual.vat;
+    diesel::insert_into(fee_accruals::table)
+        .values((
+            fee_accruals::request_id.eq(a.request_id),
+            fee_accruals::staff_id.eq(a.staff_id),
+            fee_accruals::unit_id.eq(a.unit_id),
+            fee_accruals::operator.eq(a.operator),
+            fee_accruals::accrued_on.eq(a.accrual.day),
+            fee_accruals::net_kurus.eq(v.net.kurus()),
+            fee_accruals::kdv_bp.eq(v.rate.0),
+            fee_accruals::kdv_kurus.eq(v.vat.kurus()),
+            fee_accruals::gross_kurus.eq(v.gross.kurus()),
+            fee_accruals::payer.eq(a.accrual.payer.code()),
+            fee_accruals::exception_reason.eq(a.exception_reason),
+            fee_accruals::created_at.eq(a.now),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = fee_accruals)]
+pub struct FeeAccrual {
+    pub id: i32,
+    pub request_id: i32,
+    pub staff_id: i32,
+    pub unit_id: i32,
+    pub operator: String,
+    pub accrued_on: NaiveDate,
+    pub net_kurus: i64,
+    pub kdv_bp: i32,
+    pub kdv_kurus: i64,
+    pub gross_kurus: i64,
+    pub payer: String,
+    pub exception_reason: Option<String>,
+    pub invoice_no: Option<String>,
+    pub invoice_date: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn for_request(conn: &mut AnyConnection, request_id: i32) -> QueryResult<Option<FeeAccrual>> {
+    fee_accruals::table
+        .filter(fee_accruals::request_id.eq(request_id))
+        .select(FeeAccrual::as_select())
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,246 @@
+//! Certificate fees: accrued at production at the rates of that day, and the
+//! one-institution-paid-certificate-per-3-years rule with its exception.
+
+use chrono::{TimeZone, Utc};
+use diesel::prelude::*;
+use mobilimza::clock::Clock as _;
+use mobilimza::db::requests::RequestUpdate;
+use mobilimza::db::schema::{fee_accruals, requests};
+use mobilimza::domain::role::Role;
+
+use crate::helpers::{TestApp, spawn_app_with};
+
+fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<Utc> {
+    // 12:00 in Istanbul.
+    Utc.with_ymd_and_hms(y, m, d, 9, 0, 0)
+        .single()
+        .expect("time")
+}
+
+fn in_hold(app: &TestApp, staff: i32, by: i32) -> i32 {
+    let id = app.add_request(staff, "sms_hold", by);
+    let sms = app.clock.now_naive() - chrono::Duration::hours(7);
+    app.set_request(
+        id,
+        &RequestUpdate {
+            sms_at: Some(sms),
+            ..Default::default()
+        },
+    );
+    id
+}
+
+type FeeRow = (String, i64, i32, i64, i64, String, Option<String>);
+
+fn fee_of(app: &TestApp, request: i32) -> FeeRow {
+    fee_accruals::table
+        .filter(fee_accruals::request_id.eq(request))
+        .select((
+            fee_accruals::accrued_on,
+            fee_accruals::net_kurus,
+            fee_accruals::kdv_bp,
+            fee_accruals::kdv_kurus,
+            fee_accruals::gross_kurus,
+            fee_accruals::payer,
+            fee_accruals::exception_reason,
+        ))
+        .first::<(
+            chrono::NaiveDate,
+            i64,
+            i32,
+            i64,
+            i64,
+            String,
+            Option<String>,
+        )>(&mut app.conn())
+        .map(|(d, n, bp, k, g, p, e)| (d.format("%d.%m.%Y").to_string(), n, bp, k, g, p, e))
+        .expect("an accrual")
+}
+
+#[tokio::test]
+async fn fees_follow_the_kdv_change_and_the_payer_rule() {
+    let app = spawn_app_with(&[
+        ("SESSION_IDLE_MINUTES", "100000000"),
+        ("SESSION_MAX_HOURS", "1000000"),
+    ])
+    .await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer = app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[unit],
+    );
+    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let a = app.add_staff(unit, 1, "Ayşe", "Yılmaz", "ayse@kurum.gov.tr");
+    let b = app.add_staff(unit, 2, "Bora", "Kaya", "bora@kurum.gov.tr");
+
+    app.clock.set(at(2023, 7, 9));
+    let a1 = in_hold(&app, a, officer);
+    assert_eq!(
+        reviewer
+            .act(a1, &[("action", "produce"), ("serial", "KSM-1")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        fee_of(&app, a1),
+        (
+            "09.07.2023".into(),
+            6500,
+            1800,
+            1170,
+            7670,
+            "kurum".into(),
+            None
+        )
+    );
+    let page = reviewer.get(&format!("/talep/{a1}")).await;
+    assert!(
+        page.body
+            .contains("Sertifika ücreti 65,00 TL + KDV %18 11,70 TL = 76,70 TL · Kurum ödemesi"),
+        "{}",
+        page.body
+    );
+
+    app.clock.set(at(2023, 7, 10));
+    let b1 = in_hold(&app, b, officer);
+    assert_eq!(
+        reviewer
+            .act(b1, &[("action", "produce"), ("serial", "KSM-2")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        fee_of(&app, b1),
+        (
+            "10.07.2023".into(),
+            6500,
+            2000,
+            1300,
+            7800,
+            "kurum".into(),
+            None
+        )
+    );
+
+    // Close the first requests, as activation would.
+    diesel::update(requests::table)
+        .set(requests::state.eq("active"))
+        .execute(&mut app.conn())
+        .expect("activate");
+
+    // A second certificate for Ayşe inside 3 years: personal by default; the
+    // reviewer sees it before approving and grants an exception with a reason.
+    app.clock.set(at(2024, 1, 10));
+    let a2 = app.add_request(a, "submitted", officer);
+    let page = reviewer.get(&format!("/talep/{a2}")).await;
+    assert!(page.body.contains(
+        "Kişisel ödeme: bu personelin son 3 yıl içinde kurumca ödenmiş bir sertifikası var."
+    ));
+    let r = reviewer
+        .act(a2, &[("action", "payer_exception"), ("note", "")])
+        .await;
+    assert_eq!(r.status, 409, "a reason is required: {}", r.body);
+    let r = reviewer
+        .act(
+            a2,
+            &[
+                ("action", "payer_exception"),
+                ("note", "Kayıp SIM, kurum kararı 2024/3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        reviewer
+            .get(&format!("/talep/{a2}"))
+            .await
+            .body
+            .contains("Kurum ödemesi (istisna: Kayıp SIM, kurum kararı 2024/3)")
+    );
+    assert_eq!(
+        app.count("audit_log WHERE action = 'request.payer_exception'"),
+        1
+    );
+    app.set_request(
+        a2,
+        &RequestUpdate {
+            state: Some("sms_hold".into()),
+            sms_at: Some(app.clock.now_naive() - chrono::Duration::hours(7)),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        reviewer
+            .act(a2, &[("action", "produce"), ("serial", "KSM-3")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        fee_of(&app, a2),
+        (
+            "10.01.2024".into(),
+            6500,
+            2000,
+            1300,
+            7800,
+            "kurum".into(),
+            Some("Kayıp SIM, kurum kararı 2024/3".into())
+        )
+    );
+
+    // Bora's second certificate without an exception is personal.
+    let b2 = in_hold(&app, b, officer);
+    assert_eq!(
+        reviewer
+            .act(b2, &[("action", "produce"), ("serial", "KSM-4")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(fee_of(&app, b2).5, "kisisel");
+    assert!(
+        reviewer
+            .get(&format!("/talep/{b2}"))
+            .await
+            .body
+            .contains("= 78,00 TL · Kişisel ödeme")
+    );
+}
+
+#[tokio::test]
+async fn production_is_refused_when_no_fee_is_defined() {
+    let app = spawn_app_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer = app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[unit],
+    );
+    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let s = app.add_staff(unit, 1, "Ayşe", "Yılmaz", "ayse@kurum.gov.tr");
+    diesel::delete(mobilimza::db::schema::certificate_fees::table)
+        .execute(&mut app.conn())
+        .expect("clear fees");
+    let id = in_hold(&app, s, officer);
+    let r = reviewer
+        .act(id, &[("action", "produce"), ("serial", "KSM-1")])
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(
+        reviewer
+            .get(&format!("/talep/{id}"))
+            .await
+            .body
+            .contains("tanımlı bir sertifika ücreti yok")
+    );
+    assert_eq!(app.request(id).state, "sms_hold");
+    assert_eq!(app.count("fee_accruals"), 0);
+}
