@@ -142,22 +142,6 @@ fn waiting_for(
     Ok(out)
 }
 
-#[derive(Template)]
-#[template(path = "home/area.html")]
-struct Area {
-    page: Page,
-    title: &'static str,
-    intro: &'static str,
-}
-
-pub async fn finance_area(page: Page) -> Result<HttpResponse, AppError> {
-    render(&Area {
-        page,
-        title: "Ücretler ve raporlar",
-        intro: "Sertifika ücretleri (65,00 TL + KDV) ve aylık kullanım ücretleri burada izlenir ve dışa aktarılır.",
-    })
-}
-
 /// Liveness and database reachability, for load balancers and monitoring.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     match state.db(|conn| Ok(db::ping(conn)?)).await {

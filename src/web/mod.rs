@@ -6,6 +6,7 @@ pub mod auth;
 pub mod csrf;
 pub mod errors;
 pub mod export;
+pub mod finance;
 pub mod forms;
 pub mod home;
 pub mod identity;
@@ -94,7 +95,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/mali")
                 .wrap(from_fn(role_guard(Role::Finance)))
                 .wrap(from_fn(require_login))
-                .route("", web::get().to(home::finance_area)),
+                .route("", web::get().to(finance::fees))
+                .route("/fatura", web::post().to(finance::record_invoice))
+                .route("/ucretler.{format}", web::get().to(finance::fees_export)),
         )
         .service(
             web::scope("/bilgilerim")

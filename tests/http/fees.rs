@@ -244,3 +244,210 @@ async fn production_is_refused_when_no_fee_is_defined() {
     assert_eq!(app.request(id).state, "sms_hold");
     assert_eq!(app.count("fee_accruals"), 0);
 }
+
+#[tokio::test]
+async fn the_report_on_screen_in_csv_and_in_xlsx_agree() {
+    use calamine::Reader;
+    let app = spawn_app_with(&[
+        ("SESSION_IDLE_MINUTES", "100000000"),
+        ("SESSION_MAX_HOURS", "1000000"),
+    ])
+    .await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer = app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[unit],
+    );
+    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    let people = [
+        app.add_staff(
+            unit,
+            1,
+            "=HYPERLINK(\"http://x\")",
+            "Yılmaz",
+            "a@kurum.gov.tr",
+        ),
+        app.add_staff(unit, 2, "Bora", "Kaya", "b@kurum.gov.tr"),
+        app.add_staff(unit, 3, "Cem", "Ak", "c@kurum.gov.tr"),
+    ];
+    for (staff, day) in people
+        .iter()
+        .zip([at(2023, 7, 9), at(2023, 7, 10), at(2026, 11, 23)])
+    {
+        app.clock.set(day);
+        let id = in_hold(&app, *staff, officer);
+        assert_eq!(
+            reviewer
+                .act(id, &[("action", "produce"), ("serial", "KSM")])
+                .await
+                .status,
+            303
+        );
+    }
+    let page = finance.get("/mali").await;
+    assert_eq!(page.status, 200);
+    for (id, value) in [
+        ("toplam-adet", "3"),
+        ("toplam-net", "195,00 TL"),
+        ("toplam-kdv", "37,70 TL"),
+        ("toplam-brut", "232,70 TL"),
+    ] {
+        assert!(
+            page.body.contains(&format!("id=\"{id}\">{value}<")),
+            "{id} = {value}\n{}",
+            page.body
+        );
+    }
+    assert!(page.body.contains("76,70 TL") && page.body.contains("78,00 TL"));
+
+    let csv_page = finance.get("/mali/ucretler.csv").await;
+    assert_eq!(csv_page.status, 200);
+    assert!(csv_page.body.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv_page.body.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 4, "three lines and the totals row");
+    let gross: Vec<&str> = rows.iter().map(|r| &r[12]).collect();
+    assert_eq!(gross, vec!["76,70", "78,00", "78,00", "232,70"]);
+    assert_eq!(
+        &rows[0][3], "'=HYPERLINK(\"http://x\")",
+        "formula neutralised in CSV"
+    );
+    assert_eq!(
+        (&rows[3][0], &rows[3][9], &rows[3][11]),
+        ("TOPLAM", "195,00", "37,70")
+    );
+    assert!(
+        !csv_page.body.contains(&crate::helpers::tckn(1)),
+        "T.C. masked in finance exports"
+    );
+
+    let xlsx = finance.get_bytes("/mali/ucretler.xlsx").await;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
+    let range = book.worksheet_range("Ücretler").expect("sheet");
+    let cells: Vec<Vec<calamine::Data>> = range.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(cells.len(), 5, "header, three lines, totals");
+    let num = |r: usize, c: usize| match &cells[r][c] {
+        calamine::Data::Float(f) => format!("{f:.2}"),
+        other => panic!("not a number at {r},{c}: {other:?}"),
+    };
+    assert_eq!(
+        [num(1, 12), num(2, 12), num(3, 12), num(4, 12)],
+        ["76.70", "78.00", "78.00", "232.70"].map(String::from)
+    );
+    assert_eq!(
+        (num(4, 9), num(4, 11)),
+        ("195.00".to_owned(), "37.70".to_owned())
+    );
+    assert_eq!(
+        cells[1][3].to_string(),
+        "'=HYPERLINK(\"http://x\")",
+        "formula neutralised in XLSX"
+    );
+    assert_eq!(app.count("audit_log WHERE action = 'export.fees'"), 2);
+    assert_eq!(reviewer.get("/mali/ucretler.csv").await.status, 403);
+}
+
+#[tokio::test]
+async fn finance_records_invoices_for_many_fees_at_once() {
+    let app = spawn_app_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer = app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[unit],
+    );
+    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    for n in 1..=2 {
+        let s = app.add_staff(unit, n, "Ad", "Soyad", &format!("s{n}@kurum.gov.tr"));
+        let id = in_hold(&app, s, officer);
+        assert_eq!(
+            reviewer
+                .act(id, &[("action", "produce"), ("serial", "KSM")])
+                .await
+                .status,
+            303
+        );
+    }
+    let ids: Vec<i32> = fee_accruals::table
+        .select(fee_accruals::id)
+        .load(&mut app.conn())
+        .expect("ids");
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+    let r = finance
+        .post(
+            "/mali/fatura",
+            &[
+                ("sec", &a),
+                ("sec", &b),
+                ("invoice_date", "2099-01-01"),
+                ("geri", "/mali"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        finance
+            .get("/mali")
+            .await
+            .body
+            .contains("ileri bir tarih olamaz")
+    );
+    let r = finance
+        .post(
+            "/mali/fatura",
+            &[
+                ("sec", &a),
+                ("sec", &b),
+                ("invoice_no", "KSM-2026-77"),
+                ("invoice_date", "2026-11-20"),
+                ("geri", "/mali"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        finance
+            .get("/mali")
+            .await
+            .body
+            .contains("2 ücret satırı güncellendi.")
+    );
+    assert_eq!(
+        app.count("fee_accruals WHERE invoice_no = 'KSM-2026-77'"),
+        2
+    );
+    let unpaid = finance.get("/mali?durum=odenmedi").await;
+    assert!(unpaid.body.contains("id=\"toplam-adet\">2<"));
+    finance
+        .post(
+            "/mali/fatura",
+            &[("sec", &a), ("paid_on", "2026-11-22"), ("geri", "/mali")],
+        )
+        .await;
+    assert!(
+        finance
+            .get("/mali?durum=odendi")
+            .await
+            .body
+            .contains("id=\"toplam-adet\">1<")
+    );
+    assert_eq!(app.count("audit_log WHERE action = 'fee.invoice'"), 2);
+    assert_eq!(
+        reviewer
+            .post("/mali/fatura", &[("sec", &a), ("invoice_no", "X")])
+            .await
+            .status,
+        403
+    );
+}

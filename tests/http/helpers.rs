@@ -476,3 +476,17 @@ impl Browser {
         .await
     }
 }
+
+impl Browser {
+    /// GET a binary download.
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        r.bytes().await.expect("bytes").to_vec()
+    }
+}
