@@ -48,6 +48,12 @@ pub enum Command {
     },
     /// migrate + (boşsa) seed-demo + serve: denemek için tek komut.
     Demo,
+    /// Bir ayın kullanım ücreti satırlarını üretir (aynı ay yeniden çalıştırılabilir; kapalı ay reddedilir).
+    BillingRun {
+        /// yyyy-aa; verilmezse geçen ay
+        #[arg(long)]
+        month: Option<String>,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -70,6 +76,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             print_logins(&config, &logins);
             Ok(())
         }
+        Command::BillingRun { month } => billing_run(&config, month.as_deref()),
         Command::Demo => {
             match seed_demo(&config, false) {
                 Ok(logins) => print_logins(&config, &logins),
@@ -80,6 +87,29 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             }
             crate::app::serve(config).await
+        }
+    }
+}
+
+fn billing_run(config: &Config, month: Option<&str>) -> anyhow::Result<()> {
+    use crate::domain::billing::BillingMonth;
+    let now = SystemClock.now();
+    let month = match month {
+        Some(m) => BillingMonth::parse(m).map_err(|e| anyhow::anyhow!("--month: {e}"))?,
+        None => BillingMonth::of(now.with_timezone(&chrono_tz::Europe::Istanbul).date_naive())
+            .previous(),
+    };
+    let pool = db::open(&config.database)?;
+    let mut conn = pool.get()?;
+    match crate::web::billing::run_month(&mut conn, month, None, "cli", now.naive_utc())
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        Ok(n) => {
+            println!("{}: {n} satır üretildi.", month.label());
+            Ok(())
+        }
+        Err(crate::db::billing::RunError::Closed) => {
+            anyhow::bail!("{} kapatılmış; yeniden çalıştırılamaz.", month.label())
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod batches;
+pub mod billing;
 pub mod fee_report;
 pub mod fees;
 pub mod imports;

@@ -42,6 +42,7 @@ pub struct Request {
     pub flagged: bool,
     pub form_token: Option<String>,
     pub payer_exception: Option<String>,
+    pub ended_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Insertable)]
@@ -88,6 +89,7 @@ pub struct RequestUpdate {
     pub not_mine_at: Option<NaiveDateTime>,
     pub flagged: Option<bool>,
     pub payer_exception: Option<String>,
+    pub ended_at: Option<NaiveDateTime>,
 }
 
 pub struct HistoryEntry<'a> {

@@ -147,6 +147,7 @@ diesel::table! {
         flagged -> Bool,
         form_token -> Nullable<Text>,
         payer_exception -> Nullable<Text>,
+        ended_at -> Nullable<Timestamp>,
     }
 }
 
@@ -228,6 +229,32 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    billing_months (month) {
+        month -> Text,
+        run_at -> Timestamp,
+        run_by -> Nullable<Integer>,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    billing_lines (id) {
+        id -> Integer,
+        month -> Text,
+        request_id -> Integer,
+        staff_id -> Integer,
+        unit_id -> Integer,
+        operator -> Text,
+        line_type -> Text,
+        list_kurus -> BigInt,
+        billed_kurus -> BigInt,
+        started -> Bool,
+        stopped -> Bool,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -245,6 +272,8 @@ diesel::joinable!(batches -> users (created_by));
 diesel::joinable!(fee_accruals -> requests (request_id));
 diesel::joinable!(fee_accruals -> staff (staff_id));
 diesel::joinable!(fee_accruals -> units (unit_id));
+diesel::joinable!(billing_lines -> units (unit_id));
+diesel::joinable!(billing_lines -> staff (staff_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -265,4 +294,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificate_fees,
     monthly_tariffs,
     fee_accruals,
+    billing_months,
+    billing_lines,
 );

@@ -2,6 +2,7 @@
 //! an invalid value afterwards.
 
 pub mod auth;
+pub mod billing;
 pub mod email;
 pub mod fees;
 pub mod hold;

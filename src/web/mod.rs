@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod billing;
 pub mod csrf;
 pub mod errors;
 pub mod export;
@@ -97,6 +98,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(require_login))
                 .route("", web::get().to(finance::fees))
                 .route("/fatura", web::post().to(finance::record_invoice))
+                .route("/aylik", web::get().to(billing::page))
+                .route("/aylik", web::post().to(billing::act))
                 .route("/ucretler.{format}", web::get().to(finance::fees_export)),
         )
         .service(

@@ -246,6 +246,8 @@ pub fn run_action(
                 history_note = format!("Seri no: {serial}");
             }
             Action::Activate => update.activated_at = Some(now),
+            // Leaving `active` ends billing from the month after.
+            Action::Revoke | Action::Invalidate | Action::Expire => update.ended_at = Some(now),
             Action::RecordFormEmailed => update.form_emailed_at = Some(now),
             Action::RecordFormSigned => update.form_signed_at = Some(now),
             Action::RecordDocsReceived => update.docs_received_at = Some(now),

@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod billing;
 mod config;
 mod csrf;
 mod fees;

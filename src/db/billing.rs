@@ -1,0 +1,161 @@
+//! The monthly billing run and its lines.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Date, Text, Timestamp};
+
+use super::AnyConnection;
+use super::schema::{billing_lines, billing_months, staff, units};
+use crate::domain::billing::BillingMonth;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = billing_months)]
+pub struct Month {
+    pub month: String,
+    pub run_at: NaiveDateTime,
+    pub run_by: Option<i32>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub closed_by: Option<i32>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RunError {
+    Closed,
+}
+
+pub fn find_month(conn: &mut AnyConnection, month: &str) -> QueryResult<Option<Month>> {
+    billing_months::table
+        .find(month)
+        .select(Month::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn months(conn: &mut AnyConnection) -> QueryResult<Vec<Month>> {
+    billing_months::table
+        .order(billing_months::month.desc())
+        .select(Month::as_select())
+        .load(conn)
+}
+
+/// Replaces the month's lines with one per signature active on any of its
+/// days on a line with a tariff in force on its first day. Call inside a
+/// transaction; refuses a closed month.
+pub fn run(
+    conn: &mut AnyConnection,
+    m: BillingMonth,
+    by: Option<i32>,
+    now: NaiveDateTime,
+) -> QueryResult<Result<usize, RunError>> {
+    let key = m.key();
+    match find_month(conn, &key)? {
+        Some(existing) if existing.closed_at.is_some() => return Ok(Err(RunError::Closed)),
+        Some(_) => {
+            diesel::update(billing_months::table.find(&key))
+                .set((
+                    billing_months::run_at.eq(now),
+                    billing_months::run_by.eq(by),
+                ))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(billing_months::table)
+                .values((
+                    billing_months::month.eq(&key),
+                    billing_months::run_at.eq(now),
+                    billing_months::run_by.eq(by),
+                ))
+                .execute(conn)?;
+        }
+    }
+    diesel::delete(billing_lines::table.filter(billing_lines::month.eq(&key))).execute(conn)?;
+    let (start, end) = m.utc_bounds();
+    let first = m.first_day();
+    // Portable SQL (SQLite and PostgreSQL): one statement whatever the size.
+    let n = diesel::sql_query(
+        "INSERT INTO billing_lines (month, request_id, staff_id, unit_id, operator, line_type, \
+                                    list_kurus, billed_kurus, started, stopped) \
+         SELECT $1, r.id, r.staff_id, r.unit_id, r.operator, r.line_type, t.list_kurus, t.billed_kurus, \
+                CASE WHEN r.activated_at >= $2 THEN TRUE ELSE FALSE END, \
+                CASE WHEN r.ended_at IS NOT NULL AND r.ended_at < $3 THEN TRUE ELSE FALSE END \
+         FROM requests r \
+         JOIN monthly_tariffs t ON t.operator = r.operator AND t.line_type = r.line_type \
+              AND t.valid_from <= $4 AND (t.valid_to IS NULL OR t.valid_to >= $4) \
+         WHERE r.activated_at IS NOT NULL AND r.activated_at < $3 \
+           AND (r.ended_at IS NULL OR r.ended_at >= $2)",
+    )
+    .bind::<Text, _>(&key)
+    .bind::<Timestamp, _>(start)
+    .bind::<Timestamp, _>(end)
+    .bind::<Date, _>(first)
+    .execute(conn)?;
+    Ok(Ok(n))
+}
+
+/// Closes a month that has been run; false if it was not run or is closed.
+pub fn close(
+    conn: &mut AnyConnection,
+    month: &str,
+    by: i32,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        billing_months::table
+            .filter(billing_months::month.eq(month))
+            .filter(billing_months::closed_at.is_null()),
+    )
+    .set((
+        billing_months::closed_at.eq(now),
+        billing_months::closed_by.eq(by),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Line {
+    pub request_id: i32,
+    pub first_name: String,
+    pub last_name: String,
+    pub unit: String,
+    pub operator: String,
+    pub line_type: String,
+    pub list_kurus: i64,
+    pub billed_kurus: i64,
+    pub started: bool,
+    pub stopped: bool,
+}
+
+pub fn lines(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<Line>> {
+    billing_lines::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .filter(billing_lines::month.eq(month))
+        .order(billing_lines::request_id)
+        .select((
+            billing_lines::request_id,
+            staff::first_name,
+            staff::last_name,
+            units::name,
+            billing_lines::operator,
+            billing_lines::line_type,
+            billing_lines::list_kurus,
+            billing_lines::billed_kurus,
+            billing_lines::started,
+            billing_lines::stopped,
+        ))
+        .load(conn)
+}
+
+/// (request id, list, billed) of a month, for comparisons.
+pub fn snapshot(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<(i32, i64, i64)>> {
+    billing_lines::table
+        .filter(billing_lines::month.eq(month))
+        .order(billing_lines::request_id)
+        .select((
+            billing_lines::request_id,
+            billing_lines::list_kurus,
+            billing_lines::billed_kurus,
+        ))
+        .load(conn)
+}

@@ -1,0 +1,3 @@
+//! Scheduled work that runs inside `serve`.
+
+pub mod billing;

@@ -1,0 +1,196 @@
+//! Monthly billing: one line per signature active on any day of the month on
+//! a line with a tariff; idempotent; closed months stay as they are.
+
+use chrono::{TimeZone, Utc};
+use mobilimza::db::requests::RequestUpdate;
+use mobilimza::domain::role::Role;
+
+use crate::helpers::{TestApp, spawn_app};
+
+fn utc(y: i32, m: u32, d: u32) -> chrono::NaiveDateTime {
+    Utc.with_ymd_and_hms(y, m, d, 9, 0, 0)
+        .single()
+        .expect("time")
+        .naive_utc()
+}
+
+fn active(app: &TestApp, staff: i32, by: i32, since: chrono::NaiveDateTime) -> i32 {
+    let id = app.add_request(staff, "active", by);
+    app.set_request(
+        id,
+        &RequestUpdate {
+            activated_at: Some(since),
+            produced_at: Some(since),
+            ..Default::default()
+        },
+    );
+    id
+}
+
+fn snapshot(app: &TestApp, month: &str) -> Vec<(i32, i64, i64)> {
+    mobilimza::db::billing::snapshot(&mut app.conn(), month).expect("lines")
+}
+
+#[tokio::test]
+async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
+    let app = spawn_app().await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer = app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[unit],
+    );
+    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
+    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    let a = active(
+        &app,
+        app.add_staff(unit, 1, "Ayşe", "Yılmaz", "a@kurum.gov.tr"),
+        officer,
+        utc(2026, 5, 3),
+    );
+    let b = active(
+        &app,
+        app.add_staff(unit, 2, "Bora", "Kaya", "b@kurum.gov.tr"),
+        officer,
+        utc(2026, 10, 20),
+    );
+    // Invalidated in October: billed for October, not from November on.
+    let c = active(
+        &app,
+        app.add_staff(unit, 3, "Cem", "Ak", "c@kurum.gov.tr"),
+        officer,
+        utc(2026, 1, 10),
+    );
+    app.set_request(
+        c,
+        &RequestUpdate {
+            state: Some("invalidated".into()),
+            ended_at: Some(utc(2026, 10, 15)),
+            ..Default::default()
+        },
+    );
+    // Vodafone has no tariff yet: no line.
+    let v = app.add_staff(unit, 4, "Deniz", "Er", "d@kurum.gov.tr");
+    {
+        use diesel::prelude::*;
+        use mobilimza::db::schema::staff;
+        diesel::update(staff::table.find(v))
+            .set(staff::operator.eq("vodafone"))
+            .execute(&mut app.conn())
+            .expect("op");
+    }
+    active(&app, v, officer, utc(2026, 2, 1));
+
+    let r = finance
+        .post("/mali/aylik", &[("ay", "2026-10"), ("islem", "calistir")])
+        .await;
+    assert_eq!(r.status, 303);
+    let page = finance.get("/mali/aylik?ay=2026-10").await;
+    assert!(
+        page.body
+            .contains("Ekim 2026 faturalandırması çalıştırıldı: 3 satır."),
+        "{}",
+        page.body
+    );
+    for (id, value) in [
+        ("aylik-adet", "3"),
+        ("aylik-liste", "24,00 TL"),
+        ("aylik-yansitilan", "12,00 TL"),
+        ("aylik-fark", "12,00 TL"),
+    ] {
+        assert!(
+            page.body.contains(&format!("id=\"{id}\">{value}<")),
+            "{id} = {value}"
+        );
+    }
+    assert!(
+        page.body.contains(&format!("Bora Kaya (#{b})")),
+        "started in October"
+    );
+    assert!(
+        page.body.contains(&format!("Cem Ak (#{c})")),
+        "stopped in October"
+    );
+    let first = snapshot(&app, "2026-10");
+    assert_eq!(first, vec![(a, 800, 400), (b, 800, 400), (c, 800, 400)]);
+
+    // Twice → identical lines.
+    finance
+        .post("/mali/aylik", &[("ay", "2026-10"), ("islem", "calistir")])
+        .await;
+    assert_eq!(snapshot(&app, "2026-10"), first);
+
+    // The month after the invalidation has no line for it.
+    finance
+        .post("/mali/aylik", &[("ay", "2026-11"), ("islem", "calistir")])
+        .await;
+    let november: Vec<i32> = snapshot(&app, "2026-11")
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(november, vec![a, b]);
+
+    // Closed: a run is refused and the lines stay as they were.
+    assert_eq!(
+        finance
+            .post("/mali/aylik", &[("ay", "2026-10"), ("islem", "kapat")])
+            .await
+            .status,
+        303
+    );
+    active(
+        &app,
+        app.add_staff(unit, 5, "Ece", "Su", "e@kurum.gov.tr"),
+        officer,
+        utc(2026, 10, 2),
+    );
+    finance
+        .post("/mali/aylik", &[("ay", "2026-10"), ("islem", "calistir")])
+        .await;
+    assert!(
+        finance
+            .get("/mali/aylik?ay=2026-10")
+            .await
+            .body
+            .contains("Ekim 2026 kapatılmış; yeniden çalıştırılamaz.")
+    );
+    assert_eq!(snapshot(&app, "2026-10"), first);
+    assert_eq!(app.count("audit_log WHERE action = 'billing.close'"), 1);
+    let r = finance
+        .post("/mali/aylik", &[("ay", "ekim"), ("islem", "calistir")])
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        app.browser().get("/mali/aylik").await.status,
+        303,
+        "login required"
+    );
+}
+
+#[test]
+fn the_cli_runs_a_month_and_refuses_a_bad_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mobilimza"))
+            .current_dir(dir.path())
+            .env("DATABASE_URL", "sqlite://cli.db")
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["billing-run", "--month", "2026-10"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("Ekim 2026: 0 satır üretildi."), "{out}");
+    let (code, _, err) = run(&["billing-run", "--month", "2026-13"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("--month: Ayı yyyy-aa biçiminde girin"),
+        "{err}"
+    );
+}
