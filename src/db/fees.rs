@@ -110,3 +110,155 @@ pub fn for_request(conn: &mut AnyConnection, request_id: i32) -> QueryResult<Opt
         .first(conn)
         .optional()
 }
+
+/// Which rate table a period belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Table {
+    Kdv,
+    CertificateFee { operator: String },
+    MonthlyTariff { operator: String, line_type: String },
+}
+
+/// One stored period with its values (kuruş or basis points) and label text.
+#[derive(Debug, Clone)]
+pub struct StoredPeriod {
+    pub id: i32,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub values: (i64, i64),
+    pub note: String,
+}
+
+pub fn periods(conn: &mut AnyConnection, t: &Table) -> QueryResult<Vec<StoredPeriod>> {
+    use super::schema::monthly_tariffs as mt;
+    Ok(match t {
+        Table::Kdv => kdv_rates::table
+            .order(kdv_rates::valid_from)
+            .select((
+                kdv_rates::id,
+                kdv_rates::valid_from,
+                kdv_rates::valid_to,
+                kdv_rates::rate_bp,
+                kdv_rates::legal_ref,
+            ))
+            .load::<(i32, NaiveDate, Option<NaiveDate>, i32, String)>(conn)?
+            .into_iter()
+            .map(|(id, from, to, bp, note)| StoredPeriod {
+                id,
+                from,
+                to,
+                values: (i64::from(bp), 0),
+                note,
+            })
+            .collect(),
+        Table::CertificateFee { operator } => certificate_fees::table
+            .filter(certificate_fees::operator.eq(operator))
+            .order(certificate_fees::valid_from)
+            .select((
+                certificate_fees::id,
+                certificate_fees::valid_from,
+                certificate_fees::valid_to,
+                certificate_fees::net_kurus,
+            ))
+            .load::<(i32, NaiveDate, Option<NaiveDate>, i64)>(conn)?
+            .into_iter()
+            .map(|(id, from, to, net)| StoredPeriod {
+                id,
+                from,
+                to,
+                values: (net, 0),
+                note: String::new(),
+            })
+            .collect(),
+        Table::MonthlyTariff {
+            operator,
+            line_type,
+        } => mt::table
+            .filter(mt::operator.eq(operator))
+            .filter(mt::line_type.eq(line_type))
+            .order(mt::valid_from)
+            .select((
+                mt::id,
+                mt::valid_from,
+                mt::valid_to,
+                mt::list_kurus,
+                mt::billed_kurus,
+            ))
+            .load::<(i32, NaiveDate, Option<NaiveDate>, i64, i64)>(conn)?
+            .into_iter()
+            .map(|(id, from, to, list, billed)| StoredPeriod {
+                id,
+                from,
+                to,
+                values: (list, billed),
+                note: String::new(),
+            })
+            .collect(),
+    })
+}
+
+/// Sets the end of a stored period (closing the open one before a new one).
+pub fn set_end(
+    conn: &mut AnyConnection,
+    t: &Table,
+    id: i32,
+    to: Option<NaiveDate>,
+) -> QueryResult<()> {
+    use super::schema::monthly_tariffs as mt;
+    match t {
+        Table::Kdv => diesel::update(kdv_rates::table.find(id))
+            .set(kdv_rates::valid_to.eq(to))
+            .execute(conn),
+        Table::CertificateFee { .. } => diesel::update(certificate_fees::table.find(id))
+            .set(certificate_fees::valid_to.eq(to))
+            .execute(conn),
+        Table::MonthlyTariff { .. } => diesel::update(mt::table.find(id))
+            .set(mt::valid_to.eq(to))
+            .execute(conn),
+    }
+    .map(drop)
+}
+
+pub fn add_period(
+    conn: &mut AnyConnection,
+    t: &Table,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    values: (i64, i64),
+    note: &str,
+) -> QueryResult<()> {
+    use super::schema::monthly_tariffs as mt;
+    match t {
+        Table::Kdv => diesel::insert_into(kdv_rates::table)
+            .values((
+                kdv_rates::valid_from.eq(from),
+                kdv_rates::valid_to.eq(to),
+                kdv_rates::rate_bp.eq(values.0 as i32),
+                kdv_rates::legal_ref.eq(note),
+            ))
+            .execute(conn),
+        Table::CertificateFee { operator } => diesel::insert_into(certificate_fees::table)
+            .values((
+                certificate_fees::operator.eq(operator),
+                certificate_fees::valid_from.eq(from),
+                certificate_fees::valid_to.eq(to),
+                certificate_fees::net_kurus.eq(values.0),
+                certificate_fees::years.eq(3),
+            ))
+            .execute(conn),
+        Table::MonthlyTariff {
+            operator,
+            line_type,
+        } => diesel::insert_into(mt::table)
+            .values((
+                mt::operator.eq(operator),
+                mt::line_type.eq(line_type),
+                mt::valid_from.eq(from),
+                mt::valid_to.eq(to),
+                mt::list_kurus.eq(values.0),
+                mt::billed_kurus.eq(values.1),
+            ))
+            .execute(conn),
+    }
+    .map(drop)
+}

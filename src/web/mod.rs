@@ -125,7 +125,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/birimler/{id}", web::post().to(admin::units::update))
                 .route("/denetim", web::get().to(admin::audit::list))
                 .route("/ayarlar", web::get().to(admin::settings::form))
-                .route("/ayarlar", web::post().to(admin::settings::save)),
+                .route("/ayarlar", web::post().to(admin::settings::save))
+                .route("/ucretler", web::get().to(admin::rates::list))
+                .route("/ucretler", web::post().to(admin::rates::add)),
         )
         .service(
             web::resource("/")

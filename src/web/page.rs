@@ -60,10 +60,16 @@ impl Page {
                         label: "Kamu SM partileri",
                     });
                 }
-                Role::Finance => items.push(NavItem {
-                    href: "/mali",
-                    label: "Ücretler ve raporlar",
-                }),
+                Role::Finance => {
+                    items.push(NavItem {
+                        href: "/mali",
+                        label: "Ücretler ve raporlar",
+                    });
+                    items.push(NavItem {
+                        href: "/mali/aylik",
+                        label: "Aylık ücretler",
+                    });
+                }
                 Role::Staff => items.push(NavItem {
                     href: "/bilgilerim",
                     label: "Bilgilerim",
@@ -84,6 +90,10 @@ impl Page {
                     items.push(NavItem {
                         href: "/yonetim/ayarlar",
                         label: "Ayarlar",
+                    });
+                    items.push(NavItem {
+                        href: "/yonetim/ucretler",
+                        label: "Ücret tabloları",
                     });
                 }
             }

@@ -194,3 +194,138 @@ fn the_cli_runs_a_month_and_refuses_a_bad_one() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn admins_keep_rate_tables_without_overlaps_or_gaps() {
+    let app = spawn_app().await;
+    app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
+    let admin = app.logged_in("admin@kurum.gov.tr").await;
+    let page = admin.get("/yonetim/ucretler").await;
+    assert!(page.body.contains("Cumhurbaşkanı Kararı 7346") && page.body.contains("%20"));
+    assert!(
+        page.body.contains("8,00 TL / 4,00 TL"),
+        "Turkcell faturalı tariff"
+    );
+    assert!(
+        page.body.contains("Tanımsız"),
+        "other operators start undefined"
+    );
+
+    // A new general KDV rate closes the current one the day before.
+    let r = admin
+        .post(
+            "/yonetim/ucretler",
+            &[
+                ("tablo", "kdv"),
+                ("baslangic", "2027-01-01"),
+                ("deger", "22"),
+                ("dayanak", "Örnek karar"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = admin.get("/yonetim/ucretler").await;
+    assert!(
+        page.body.contains("KDV genel oranı: yeni dönem eklendi."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<td>10.07.2023</td><td>31.12.2026</td><td>%20</td>"),
+        "{}",
+        page.body
+    );
+
+    // A period starting inside an existing closed one overlaps; a later one with a gap too.
+    let before = app.count("kdv_rates");
+    admin
+        .post(
+            "/yonetim/ucretler",
+            &[
+                ("tablo", "kdv"),
+                ("baslangic", "2023-01-01"),
+                ("bitis", "2023-12-31"),
+                ("deger", "19"),
+                ("dayanak", "x"),
+            ],
+        )
+        .await;
+    assert!(
+        admin
+            .get("/yonetim/ucretler")
+            .await
+            .body
+            .contains("çakışıyor")
+    );
+    admin
+        .post(
+            "/yonetim/ucretler",
+            &[
+                ("tablo", "kdv"),
+                ("baslangic", "1990-01-01"),
+                ("bitis", "1995-12-31"),
+                ("deger", "10"),
+                ("dayanak", "x"),
+            ],
+        )
+        .await;
+    assert!(
+        admin
+            .get("/yonetim/ucretler")
+            .await
+            .body
+            .contains("boşluk var")
+    );
+    admin
+        .post(
+            "/yonetim/ucretler",
+            &[
+                ("tablo", "kdv"),
+                ("baslangic", "2028-01-01"),
+                ("deger", "22"),
+            ],
+        )
+        .await;
+    assert!(
+        admin
+            .get("/yonetim/ucretler")
+            .await
+            .body
+            .contains("yasal dayanağı")
+    );
+    assert_eq!(app.count("kdv_rates"), before);
+
+    // Vodafone's tariff, once set, is billed.
+    let r = admin
+        .post(
+            "/yonetim/ucretler",
+            &[
+                ("tablo", "aylik:vodafone:faturali"),
+                ("baslangic", "2026-01-01"),
+                ("deger", "9,00"),
+                ("deger2", "4,50"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer = app.add_user("s@kurum.gov.tr", "S", &[Role::Officer], &[unit]);
+    let v = app.add_staff(unit, 4, "Deniz", "Er", "d@kurum.gov.tr");
+    {
+        use diesel::prelude::*;
+        use mobilimza::db::schema::staff;
+        diesel::update(staff::table.find(v))
+            .set(staff::operator.eq("vodafone"))
+            .execute(&mut app.conn())
+            .expect("op");
+    }
+    let id = active(&app, v, officer, utc(2026, 2, 1));
+    let month = mobilimza::domain::billing::BillingMonth::parse("2026-10").expect("month");
+    let n =
+        mobilimza::web::billing::run_month(&mut app.conn(), month, None, "test", utc(2026, 11, 1))
+            .expect("run");
+    assert_eq!(n, Ok(1));
+    assert_eq!(snapshot(&app, "2026-10"), vec![(id, 900, 450)]);
+    assert_eq!(admin.get("/mali").await.status, 403);
+}

@@ -1,6 +1,7 @@
 //! Admin pages: users with roles and units, units, the audit log.
 
 pub mod audit;
+pub mod rates;
 pub mod settings;
 pub mod units;
 pub mod users;
