@@ -114,6 +114,7 @@ pub fn close(
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Line {
+    pub id: i32,
     pub request_id: i32,
     pub first_name: String,
     pub last_name: String,
@@ -127,12 +128,25 @@ pub struct Line {
 }
 
 pub fn lines(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<Line>> {
+    lines_after(conn, month, 0, i64::MAX)
+}
+
+/// A month's lines after line `after`, by keyset (for streamed exports).
+pub fn lines_after(
+    conn: &mut AnyConnection,
+    month: &str,
+    after: i32,
+    limit: i64,
+) -> QueryResult<Vec<Line>> {
     billing_lines::table
         .inner_join(staff::table)
         .inner_join(units::table)
         .filter(billing_lines::month.eq(month))
-        .order(billing_lines::request_id)
+        .filter(billing_lines::id.gt(after))
+        .order(billing_lines::id)
+        .limit(limit)
         .select((
+            billing_lines::id,
             billing_lines::request_id,
             staff::first_name,
             staff::last_name,

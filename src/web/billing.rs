@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::admin::Actor as AuditActor;
 use super::errors::AppError;
+use super::export::{Cell, Format, Row, stream};
 use super::forms::FormData;
 use super::identity::CurrentUser;
 use super::page::{Page, render, see_other};
@@ -243,4 +244,96 @@ pub async fn act(
         .await?;
     session.flash(text.0, text.1);
     Ok(see_other(&back))
+}
+
+const HEADERS: [&str; 10] = [
+    "Talep No",
+    "Ad",
+    "Soyad",
+    "Birim",
+    "Operatör",
+    "Hat Tipi",
+    "Liste Fiyatı (TL)",
+    "Yansıtılan (TL)",
+    "Fark (TL)",
+    "Bu Ay",
+];
+
+/// `GET /mali/aylik/{ay}.{csv|xlsx}`: the month's lines and a totals row,
+/// streamed; audited.
+pub async fn export(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (month, ext) = path.into_inner();
+    let format = Format::from_ext(&ext)?;
+    let month = BillingMonth::parse(&month).map_err(|_| AppError::NotFound)?;
+    let actor = AuditActor::of(&user, &req);
+    let now = state.clock.now_naive();
+    let key = month.key();
+    state
+        .db(move |conn| {
+            db::billing::find_month(conn, &key)?.ok_or(AppError::NotFound)?;
+            let n = db::billing::snapshot(conn, &key)?.len();
+            db::audit::record(
+                conn,
+                &AuditEntry {
+                    at: now,
+                    actor_id: Some(actor.id),
+                    action: "export.billing",
+                    target: &key,
+                    detail: &format!("{n} satır, {ext}"),
+                    ip: &actor.ip,
+                },
+            )?;
+            Ok(())
+        })
+        .await?;
+    let pool = state.pool.clone();
+    let key = month.key();
+    Ok(stream(
+        format,
+        &format!("aylik-ucretler-{key}"),
+        "Aylık ücretler",
+        &HEADERS,
+        move |sink| {
+            let mut conn = pool.get()?;
+            let (mut after, mut total) = (0, Sums::default());
+            loop {
+                let lines = db::billing::lines_after(&mut conn, &key, after, 5_000)?;
+                let Some(last) = lines.last() else { break };
+                after = last.id;
+                for l in lines {
+                    total.add(l.list_kurus, l.billed_kurus);
+                    let change = match (l.started, l.stopped) {
+                        (true, true) => "başladı ve bitti",
+                        (true, false) => "başladı",
+                        (false, true) => "bitti",
+                        (false, false) => "",
+                    };
+                    sink(vec![
+                        Cell::Number(i64::from(l.request_id)),
+                        Cell::Text(l.first_name),
+                        Cell::Text(l.last_name),
+                        Cell::Text(l.unit),
+                        Cell::Text(operator_label(&l.operator).to_owned()),
+                        Cell::Text(line_type_label(&l.line_type).to_owned()),
+                        Cell::Money(l.list_kurus),
+                        Cell::Money(l.billed_kurus),
+                        Cell::Money(l.list_kurus - l.billed_kurus),
+                        Cell::Text(change.to_owned()),
+                    ])?;
+                }
+            }
+            let mut totals: Row = vec![Cell::Text(String::new()); 10];
+            totals[0] = Cell::Text("TOPLAM".into());
+            totals[1] = Cell::Text(format!("{} imza", total.count));
+            totals[6] = Cell::Money(total.list);
+            totals[7] = Cell::Money(total.billed);
+            totals[8] = Cell::Money(total.list - total.billed);
+            sink(totals)
+        },
+    ))
 }

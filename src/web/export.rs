@@ -2,7 +2,9 @@
 //! field quoted, formulas neutralised) and real XLSX.
 
 use actix_web::HttpResponse;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format as Format_, Workbook};
+
+use crate::domain::money::Money;
 
 use super::errors::AppError;
 
@@ -41,7 +43,7 @@ pub fn xlsx_bytes(
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(AppError::internal)?;
-    let bold = Format::new().set_bold();
+    let bold = Format_::new().set_bold();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)
@@ -100,4 +102,203 @@ mod tests {
         let text = String::from_utf8(bytes).expect("utf8");
         assert_eq!(text, "\u{feff}\"Ad\";\"Not\"\n\"Ayşe\";\"'=1+1\"\n");
     }
+}
+
+/// One cell of a streamed export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Number(i64),
+    /// Kuruş: `1234,56` in CSV, a numeric TL cell in XLSX.
+    Money(i64),
+}
+
+pub type Row = Vec<Cell>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn from_ext(ext: &str) -> Result<Format, AppError> {
+        match ext {
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// `1234,56`: a decimal comma and no grouping, as Turkish Excel reads it.
+pub fn csv_amount(kurus: i64) -> String {
+    let sign = if kurus < 0 { "-" } else { "" };
+    format!("{sign}{},{:02}", kurus.abs() / 100, kurus.abs() % 100)
+}
+
+/// Excel's limit is 1 048 576 rows a sheet: the header and this many rows.
+pub const SHEET_ROWS: u32 = 1_048_575;
+
+type Sender = tokio::sync::mpsc::Sender<Result<actix_web::web::Bytes, std::io::Error>>;
+
+fn send(tx: &Sender, bytes: actix_web::web::Bytes) -> anyhow::Result<()> {
+    tx.blocking_send(Ok(bytes))
+        .map_err(|_| anyhow::anyhow!("client went away"))
+}
+
+/// Streams the rows `fill` produces (on a blocking thread, chunk by chunk) as
+/// a download. Memory stays flat: CSV is sent as it is written, XLSX is
+/// written in constant-memory mode to a temporary file and then sent.
+pub fn stream<F>(
+    format: Format,
+    stem: &str,
+    sheet: &'static str,
+    headers: &'static [&'static str],
+    fill: F,
+) -> HttpResponse
+where
+    F: FnOnce(&mut dyn FnMut(Row) -> anyhow::Result<()>) -> anyhow::Result<()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    actix_web::rt::task::spawn_blocking(move || {
+        let result = match format {
+            Format::Csv => stream_csv(headers, fill, &tx),
+            Format::Xlsx => stream_xlsx(sheet, headers, fill, &tx),
+        };
+        if let Err(e) = result {
+            tracing::error!(error = ?e, "export failed");
+            // The client sees a broken download rather than a silently short file.
+            let _ = tx.blocking_send(Err(std::io::Error::other("dışa aktarma yarıda kaldı")));
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let (mime, ext) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    HttpResponse::Ok()
+        .content_type(mime)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{stem}.{ext}\""),
+        ))
+        .streaming(body)
+}
+
+const CSV_CHUNK: usize = 5_000;
+
+fn stream_csv<F>(headers: &[&str], fill: F, tx: &Sender) -> anyhow::Result<()>
+where
+    F: FnOnce(&mut dyn FnMut(Row) -> anyhow::Result<()>) -> anyhow::Result<()>,
+{
+    fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .delimiter(b';')
+            .quote_style(csv::QuoteStyle::Always)
+            .from_writer(buf)
+    }
+    let mut w = writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(headers)?;
+    let mut pending = 0;
+    fill(&mut |row: Row| {
+        w.write_record(row.iter().map(|c| match c {
+            Cell::Text(t) => neutralise(t),
+            Cell::Number(n) => n.to_string(),
+            Cell::Money(k) => csv_amount(*k),
+        }))?;
+        pending += 1;
+        if pending >= CSV_CHUNK {
+            let bytes = std::mem::replace(&mut w, writer(Vec::new())).into_inner()?;
+            send(tx, bytes.into())?;
+            pending = 0;
+        }
+        Ok(())
+    })?;
+    send(tx, w.into_inner()?.into())
+}
+
+fn stream_xlsx<F>(sheet: &str, headers: &[&str], fill: F, tx: &Sender) -> anyhow::Result<()>
+where
+    F: FnOnce(&mut dyn FnMut(Row) -> anyhow::Result<()>) -> anyhow::Result<()>,
+{
+    use rust_decimal::prelude::ToPrimitive;
+    let tl = Format_::new().set_num_format("#,##0.00 \"TL\"");
+    let bold = Format_::new().set_bold();
+    let mut wb = Workbook::new();
+    let mut widths: Vec<f64> = headers
+        .iter()
+        .map(|h| h.chars().count() as f64 + 2.0)
+        .collect();
+    let new_sheet = |wb: &mut Workbook, n: usize| -> anyhow::Result<()> {
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(if n == 1 {
+            sheet.to_owned()
+        } else {
+            format!("{sheet} {n}")
+        })?;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        Ok(())
+    };
+    let mut sheets = 1;
+    new_sheet(&mut wb, sheets)?;
+    let mut row: u32 = 0;
+    fill(&mut |cells: Row| {
+        if row == SHEET_ROWS {
+            sheets += 1;
+            new_sheet(&mut wb, sheets)?;
+            row = 0;
+        }
+        row += 1;
+        let ws = wb.worksheet_from_index(sheets - 1)?;
+        for (c, cell) in cells.iter().enumerate() {
+            let col = c as u16;
+            match cell {
+                Cell::Text(t) => {
+                    ws.write_string(row, col, neutralise(t))?;
+                    if let Some(w) = widths.get_mut(c) {
+                        *w = w.max((t.chars().count() as f64 + 2.0).min(50.0));
+                    }
+                }
+                Cell::Number(n) => {
+                    ws.write_number(row, col, *n as f64)?;
+                }
+                // The figures were computed in kuruş; the cell holds lira as
+                // spreadsheets store numbers.
+                Cell::Money(k) => {
+                    let lira = Money::from_kurus(*k).decimal().to_f64().unwrap_or_default();
+                    ws.write_number_with_format(row, col, lira, &tl)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    // Column widths must be set before rows in constant-memory mode only for
+    // the first sheet's later sheets; set them on every sheet at the end.
+    for i in 0..sheets {
+        let ws = wb.worksheet_from_index(i)?;
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+        }
+    }
+    let file = tempfile::NamedTempFile::new()?;
+    wb.save(file.path())?;
+    let mut reader = std::fs::File::open(file.path())?;
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        send(tx, actix_web::web::Bytes::copy_from_slice(&buf[..n]))?;
+    }
+    Ok(())
 }

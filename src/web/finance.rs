@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::admin::Actor as AuditActor;
 use super::errors::AppError;
-use super::export::neutralise;
+use super::export::{Cell, Format, Row, stream};
 use super::forms::FormData;
 use super::identity::CurrentUser;
 use super::page::{Page, render_status, see_other};
@@ -358,33 +358,39 @@ const HEADERS: [&str; 16] = [
     "Ödeme Tarihi",
 ];
 
-/// `1234,56`: a decimal comma and no grouping, as Turkish Excel reads it.
-fn csv_amount(kurus: i64) -> String {
-    let sign = if kurus < 0 { "-" } else { "" };
-    format!("{sign}{},{:02}", kurus.abs() / 100, kurus.abs() % 100)
+fn row(l: &FeeLine) -> Row {
+    vec![
+        Cell::Number(i64::from(l.request_id)),
+        Cell::Text(l.accrued_on.format("%d.%m.%Y").to_string()),
+        Cell::Text(mask(&l.tckn)),
+        Cell::Text(l.first_name.clone()),
+        Cell::Text(l.last_name.clone()),
+        Cell::Text(l.unit.clone()),
+        Cell::Text(format!("{:02}", l.province_id)),
+        Cell::Text(operator_label(&l.operator).to_owned()),
+        Cell::Text(
+            Payer::from_code(&l.payer)
+                .map_or("", Payer::label)
+                .to_owned(),
+        ),
+        Cell::Money(l.net_kurus),
+        Cell::Text(Rate(l.kdv_bp).label()),
+        Cell::Money(l.kdv_kurus),
+        Cell::Money(l.gross_kurus),
+        Cell::Text(l.invoice_no.clone().unwrap_or_default()),
+        Cell::Text(d(l.invoice_date)),
+        Cell::Text(d(l.paid_on)),
+    ]
 }
 
-fn text_cells(l: &FeeLine) -> [String; 16] {
-    [
-        l.request_id.to_string(),
-        l.accrued_on.format("%d.%m.%Y").to_string(),
-        mask(&l.tckn),
-        l.first_name.clone(),
-        l.last_name.clone(),
-        l.unit.clone(),
-        format!("{:02}", l.province_id),
-        operator_label(&l.operator).to_owned(),
-        Payer::from_code(&l.payer)
-            .map_or("", Payer::label)
-            .to_owned(),
-        csv_amount(l.net_kurus),
-        Rate(l.kdv_bp).label(),
-        csv_amount(l.kdv_kurus),
-        csv_amount(l.gross_kurus),
-        l.invoice_no.clone().unwrap_or_default(),
-        d(l.invoice_date),
-        d(l.paid_on),
-    ]
+fn totals_row(t: &Totals) -> Row {
+    let mut r: Row = vec![Cell::Text(String::new()); 16];
+    r[0] = Cell::Text("TOPLAM".into());
+    r[1] = Cell::Text(format!("{} satır", t.count));
+    r[9] = Cell::Money(t.net);
+    r[11] = Cell::Money(t.kdv);
+    r[12] = Cell::Money(t.gross);
+    r
 }
 
 pub const CHUNK: i64 = 5_000;
@@ -426,44 +432,17 @@ pub async fn fees_export(
         })
         .await?;
     let pool = state.pool.clone();
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
-    actix_web::rt::task::spawn_blocking(move || {
-        let result = if xlsx {
-            stream_xlsx(&pool, &filter, &tx)
-        } else {
-            stream_csv(&pool, &filter, &tx)
-        };
-        if let Err(e) = result {
-            tracing::error!(error = ?e, "fee export failed");
-            // The client sees a broken download rather than a silently short file.
-            let _ = tx.blocking_send(Err(std::io::Error::other("dışa aktarma yarıda kaldı")));
-        }
-    });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    let (mime, name) = if xlsx {
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "sertifika-ucretleri.xlsx",
-        )
-    } else {
-        ("text/csv; charset=utf-8", "sertifika-ucretleri.csv")
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(mime)
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .streaming(body))
-}
-
-type Sender = tokio::sync::mpsc::Sender<Result<web::Bytes, std::io::Error>>;
-
-fn send(tx: &Sender, bytes: web::Bytes) -> anyhow::Result<()> {
-    tx.blocking_send(Ok(bytes))
-        .map_err(|_| anyhow::anyhow!("client went away"))
+    let format = if xlsx { Format::Xlsx } else { Format::Csv };
+    Ok(stream(
+        format,
+        "sertifika-ucretleri",
+        "Ücretler",
+        &HEADERS,
+        move |sink| {
+            let totals = for_each_line(&pool, &filter, |l| sink(row(l)))?;
+            sink(totals_row(&totals))
+        },
+    ))
 }
 
 /// Calls `each` for every filtered line, in keyset chunks.
@@ -485,125 +464,4 @@ fn for_each_line(
         }
     }
     Ok(totals)
-}
-
-fn stream_csv(pool: &db::DbPool, f: &FeeFilter, tx: &Sender) -> anyhow::Result<()> {
-    fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
-        csv::WriterBuilder::new()
-            .delimiter(b';')
-            .quote_style(csv::QuoteStyle::Always)
-            .from_writer(buf)
-    }
-    let mut w = writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(HEADERS)?;
-    let mut pending = 0;
-    let totals = for_each_line(pool, f, |l| {
-        w.write_record(text_cells(l).iter().map(|c| neutralise(c)))?;
-        pending += 1;
-        if pending >= CHUNK {
-            let bytes = std::mem::replace(&mut w, writer(Vec::new())).into_inner()?;
-            send(tx, bytes.into())?;
-            pending = 0;
-        }
-        Ok(())
-    })?;
-    let mut total_row = vec![String::new(); 16];
-    total_row[0] = "TOPLAM".into();
-    total_row[1] = format!("{} satır", totals.count);
-    total_row[9] = csv_amount(totals.net);
-    total_row[11] = csv_amount(totals.kdv);
-    total_row[12] = csv_amount(totals.gross);
-    w.write_record(&total_row)?;
-    send(tx, w.into_inner()?.into())?;
-    Ok(())
-}
-
-/// Excel's row limit is 1 048 576 per sheet: the header plus this many lines.
-pub const SHEET_ROWS: u32 = 1_048_575;
-
-fn stream_xlsx(pool: &db::DbPool, f: &FeeFilter, tx: &Sender) -> anyhow::Result<()> {
-    use rust_decimal::prelude::ToPrimitive;
-    use rust_xlsxwriter::{Format, Workbook, Worksheet};
-    let tl = Format::new().set_num_format("#,##0.00 \"TL\"");
-    let bold = Format::new().set_bold();
-    let bold_tl = Format::new().set_bold().set_num_format("#,##0.00 \"TL\"");
-    // The cell value is the amount in lira as Excel stores numbers; the
-    // figures themselves were computed in kuruş.
-    let lira = |k: i64| Money::from_kurus(k).decimal().to_f64().unwrap_or_default();
-    let money_cols = [9u16, 11, 12];
-    let mut wb = Workbook::new();
-    let new_sheet = |wb: &mut Workbook, n: usize| -> anyhow::Result<()> {
-        let ws: &mut Worksheet = wb.add_worksheet_with_constant_memory()?;
-        ws.set_name(if n == 1 {
-            "Ücretler".to_owned()
-        } else {
-            format!("Ücretler {n}")
-        })?;
-        for (c, h) in HEADERS.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (c, w) in [
-            9.0, 14.0, 14.0, 14.0, 16.0, 30.0, 7.0, 13.0, 15.0, 13.0, 9.0, 12.0, 13.0, 14.0, 13.0,
-            13.0,
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.set_column_width(c as u16, *w)?;
-        }
-        ws.set_freeze_panes(1, 0)?;
-        Ok(())
-    };
-    let mut sheets = 1;
-    new_sheet(&mut wb, sheets)?;
-    let mut row: u32 = 0;
-    let totals = for_each_line(pool, f, |l| {
-        if row == SHEET_ROWS {
-            sheets += 1;
-            new_sheet(&mut wb, sheets)?;
-            row = 0;
-        }
-        row += 1;
-        let ws = wb.worksheet_from_index(sheets - 1)?;
-        let cells = text_cells(l);
-        for (c, text) in cells.iter().enumerate() {
-            let c = c as u16;
-            match c {
-                0 => ws.write_number(row, c, f64::from(l.request_id))?,
-                9 => ws.write_number_with_format(row, c, lira(l.net_kurus), &tl)?,
-                11 => ws.write_number_with_format(row, c, lira(l.kdv_kurus), &tl)?,
-                12 => ws.write_number_with_format(row, c, lira(l.gross_kurus), &tl)?,
-                _ => ws.write_string(row, c, neutralise(text))?,
-            };
-        }
-        Ok(())
-    })?;
-    // The totals row closes the last sheet (a new one if that one is full).
-    if row == SHEET_ROWS {
-        sheets += 1;
-        new_sheet(&mut wb, sheets)?;
-        row = 0;
-    }
-    let ws = wb.worksheet_from_index(sheets - 1)?;
-    let r = row + 1;
-    ws.write_string_with_format(r, 0, "TOPLAM", &bold)?;
-    ws.write_string_with_format(r, 1, format!("{} satır", totals.count), &bold)?;
-    for (c, k) in money_cols
-        .iter()
-        .zip([totals.net, totals.kdv, totals.gross])
-    {
-        ws.write_number_with_format(r, *c, lira(k), &bold_tl)?;
-    }
-    let file = tempfile::NamedTempFile::new()?;
-    wb.save(file.path())?;
-    let mut reader = std::fs::File::open(file.path())?;
-    let mut buf = vec![0u8; 256 * 1024];
-    loop {
-        let n = std::io::Read::read(&mut reader, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        send(tx, web::Bytes::copy_from_slice(&buf[..n]))?;
-    }
-    Ok(())
 }

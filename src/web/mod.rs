@@ -100,6 +100,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/fatura", web::post().to(finance::record_invoice))
                 .route("/aylik", web::get().to(billing::page))
                 .route("/aylik", web::post().to(billing::act))
+                .route("/aylik/{month}.{format}", web::get().to(billing::export))
                 .route("/ucretler.{format}", web::get().to(finance::fees_export)),
         )
         .service(

@@ -115,6 +115,43 @@ async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
     let first = snapshot(&app, "2026-10");
     assert_eq!(first, vec![(a, 800, 400), (b, 800, 400), (c, 800, 400)]);
 
+    // The export shows the same lines and totals as the page.
+    let csv_page = finance.get("/mali/aylik/2026-10.csv").await;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(csv_page.body.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        (&rows[3][0], &rows[3][6], &rows[3][7], &rows[3][8]),
+        ("TOPLAM", "24,00", "12,00", "12,00")
+    );
+    let change = |id: i32| {
+        rows.iter()
+            .find(|r| r[0] == id.to_string())
+            .map(|r| r[9].to_owned())
+            .expect("line")
+    };
+    assert_eq!(
+        (change(b), change(c), change(a)),
+        ("başladı".into(), "bitti".into(), String::new())
+    );
+    let xlsx = finance.get_bytes("/mali/aylik/2026-10.xlsx").await;
+    {
+        use calamine::Reader;
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
+        let range = book.worksheet_range("Aylık ücretler").expect("sheet");
+        let last = range.rows().next_back().expect("totals row").to_vec();
+        assert_eq!(last[0].to_string(), "TOPLAM");
+        assert_eq!(last[7], calamine::Data::Float(12.0));
+    }
+    assert_eq!(app.count("audit_log WHERE action = 'export.billing'"), 2);
+    assert_eq!(
+        finance.get("/mali/aylik/2019-01.csv").await.status,
+        404,
+        "a month never run"
+    );
+
     // Twice → identical lines.
     finance
         .post("/mali/aylik", &[("ay", "2026-10"), ("islem", "calistir")])
