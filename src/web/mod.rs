@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod billing;
+pub mod charts;
 pub mod csrf;
 pub mod errors;
 pub mod export;
@@ -98,6 +99,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(require_login))
                 .route("", web::get().to(finance::fees))
                 .route("/fatura", web::post().to(finance::record_invoice))
+                .route("/grafikler", web::get().to(charts::page))
                 .route("/aylik", web::get().to(billing::page))
                 .route("/aylik", web::post().to(billing::act))
                 .route("/aylik/{month}.{format}", web::get().to(billing::export))

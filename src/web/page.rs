@@ -69,6 +69,10 @@ impl Page {
                         href: "/mali/aylik",
                         label: "Aylık ücretler",
                     });
+                    items.push(NavItem {
+                        href: "/mali/grafikler",
+                        label: "Grafikler",
+                    });
                 }
                 Role::Staff => items.push(NavItem {
                     href: "/bilgilerim",

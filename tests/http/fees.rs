@@ -451,3 +451,49 @@ async fn finance_records_invoices_for_many_fees_at_once() {
         403
     );
 }
+
+#[tokio::test]
+async fn charts_show_fees_and_signatures_with_their_numbers() {
+    let app = spawn_app_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
+    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
+    let officer = app.add_user(
+        "sorumlu@kurum.gov.tr",
+        "Mehmet Öztürk",
+        &[Role::Officer],
+        &[unit],
+    );
+    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
+    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    let id = in_hold(
+        &app,
+        app.add_staff(unit, 1, "Ayşe", "Yılmaz", "a@kurum.gov.tr"),
+        officer,
+    );
+    assert_eq!(
+        reviewer
+            .act(id, &[("action", "produce"), ("serial", "KSM")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        reviewer.act(id, &[("action", "activate")]).await.status,
+        303
+    );
+    let page = finance.get("/mali/grafikler").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<svg") && page.body.contains("role=\"img\""));
+    assert!(
+        page.body
+            .contains("<td>11.2026</td><td class=\"num\">78,00 TL</td>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<td>Turkcell</td><td class=\"num\">1</td>")
+    );
+    assert_eq!(reviewer.get("/mali/grafikler").await.status, 403);
+}
