@@ -122,7 +122,11 @@ mod tests {
     #[test]
     fn the_turkcell_postpaid_monthly_fee_is_8_listed_and_4_billed() {
         use crate::domain::money::Money;
-        let tariff = vec![Period { from: d(2000, 1, 1), to: None, value: (800_i64, 400_i64) }];
+        let tariff = vec![Period {
+            from: d(2000, 1, 1),
+            to: None,
+            value: (800_i64, 400_i64),
+        }];
         let (list, billed) = *in_force(&tariff, d(2026, 10, 1)).expect("tariff");
         assert_eq!(Money::from_kurus(list).to_string(), "8,00 TL");
         assert_eq!(Money::from_kurus(billed).to_string(), "4,00 TL");
