@@ -306,6 +306,28 @@ fn seed_staff_and_requests(
                 .set(&facts)
                 .execute(conn)?;
         }
+        if let Some(produced) = facts.produced_at {
+            // The demo's active signature carries the fee it accrued.
+            let day = produced
+                .and_utc()
+                .with_timezone(&chrono_tz::Europe::Istanbul)
+                .date_naive();
+            let fees = db::fees::fee_periods(conn, operator)?;
+            let kdv = db::fees::kdv_periods(conn)?;
+            if let Ok(accrual) = crate::domain::fees::certificate_fee(&fees, &kdv, &[], false, day)
+            {
+                let new = db::fees::NewAccrual {
+                    request_id: id,
+                    staff_id,
+                    unit_id: unit_ids[*unit],
+                    operator,
+                    accrual: &accrual,
+                    exception_reason: None,
+                    now,
+                };
+                db::fees::insert(conn, &new)?;
+            }
+        }
     }
     Ok(())
 }

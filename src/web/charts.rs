@@ -26,6 +26,8 @@ pub struct Bar {
     pub width: u32,
     pub height: u32,
     pub label_x: u32,
+    /// Where the value is written, just above the bar.
+    pub value_y: u32,
 }
 
 pub struct Chart {
@@ -37,7 +39,7 @@ pub struct Chart {
 
 const WIDTH: u32 = 600;
 const PLOT_HEIGHT: u32 = 180;
-const TOP: u32 = 10;
+const TOP: u32 = 16;
 
 /// Bars scaled to the largest value (values are non-negative integers).
 pub fn chart(
@@ -49,21 +51,23 @@ pub fn chart(
     let max = data.iter().map(|(_, v, _)| *v).max().unwrap_or(0).max(1);
     let n = data.len().max(1) as u32;
     let slot = WIDTH / n;
-    let width = (slot * 7 / 10).max(4);
+    let width = (slot * 7 / 10).clamp(4, 80);
     let bars = data
         .into_iter()
         .enumerate()
         .map(|(i, (label, v, value))| {
             let height = ((v.max(0) as u128 * u128::from(PLOT_HEIGHT)) / max as u128) as u32;
             let x = i as u32 * slot + (slot - width) / 2;
+            let y = TOP + PLOT_HEIGHT - height;
             Bar {
                 label,
                 value,
                 x,
-                y: TOP + PLOT_HEIGHT - height,
+                y,
                 width,
                 height,
                 label_x: x + width / 2,
+                value_y: y.saturating_sub(4).max(9),
             }
         })
         .collect();
