@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod batches;
 pub mod billing;
+pub mod contact;
 pub mod fee_report;
 pub mod fees;
 pub mod imports;

@@ -255,6 +255,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    contact_changes (id) {
+        id -> Integer,
+        staff_id -> Integer,
+        at -> Timestamp,
+        actor_id -> Integer,
+        old_phone -> Text,
+        new_phone -> Text,
+        old_operator -> Text,
+        new_operator -> Text,
+        old_line_type -> Text,
+        new_line_type -> Text,
+        old_has_signature -> Bool,
+        new_has_signature -> Bool,
+        kinds -> Text,
+        invalidated_request_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    notices (id) {
+        id -> Integer,
+        user_id -> Integer,
+        at -> Timestamp,
+        text -> Text,
+        link -> Text,
+        dedupe_key -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -274,6 +304,8 @@ diesel::joinable!(fee_accruals -> staff (staff_id));
 diesel::joinable!(fee_accruals -> units (unit_id));
 diesel::joinable!(billing_lines -> units (unit_id));
 diesel::joinable!(billing_lines -> staff (staff_id));
+diesel::joinable!(contact_changes -> users (actor_id));
+diesel::joinable!(notices -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -296,4 +328,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     fee_accruals,
     billing_months,
     billing_lines,
+    contact_changes,
+    notices,
 );

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod contact;
 pub mod email;
 pub mod fees;
 pub mod hold;

@@ -369,6 +369,21 @@ pub const TRANSITIONS: &[Transition] = &[
         actors: &[System],
         pre: Pre::None,
     },
+    // A line change returns what is not yet forwarded and cancels the rest.
+    Transition {
+        from: &[Submitted, Approved],
+        action: Action::Return,
+        to: Some(Returned),
+        actors: &[System],
+        pre: Pre::None,
+    },
+    Transition {
+        from: &[Forwarded, SmsHold, Produced],
+        action: Action::Cancel,
+        to: Some(Cancelled),
+        actors: &[System],
+        pre: Pre::None,
+    },
     Transition {
         from: &[Submitted, Approved],
         action: Action::GrantPayerException,

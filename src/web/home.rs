@@ -17,6 +17,8 @@ struct Dashboard {
     cards: Vec<(&'static str, &'static str, &'static str)>,
     /// "What is waiting for me": (text, link).
     waiting: Vec<(String, String)>,
+    /// Latest notices addressed to this user: (when, text, link).
+    notices: Vec<(String, String, String)>,
 }
 
 pub async fn dashboard(
@@ -56,11 +58,24 @@ pub async fn dashboard(
         })
         .collect();
     let now = state.clock.now_naive();
-    let waiting = state.db(move |conn| waiting_for(conn, &user, now)).await?;
+    let uid = user.id;
+    let (waiting, notices) = state
+        .db(move |conn| {
+            Ok((
+                waiting_for(conn, &user, now)?,
+                db::contact::recent_notices(conn, uid, 10)?,
+            ))
+        })
+        .await?;
+    let notices = notices
+        .into_iter()
+        .map(|(at, text, link)| (crate::domain::time::format_local(at), text, link))
+        .collect();
     render(&Dashboard {
         page,
         cards,
         waiting,
+        notices,
     })
 }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod billing;
 pub mod charts;
+pub mod contact;
 pub mod csrf;
 pub mod errors;
 pub mod export;
@@ -64,6 +65,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/ice-aktar/{id}", web::get().to(staff_import::preview))
                 .route("/ice-aktar/{id}", web::post().to(staff_import::confirm))
+                .route("/{id}/iletisim", web::get().to(contact::staff_form))
+                .route("/{id}/iletisim", web::post().to(contact::staff_change))
                 .route("/{id}", web::get().to(staff::edit_form))
                 .route("/{id}", web::post().to(staff::update)),
         )
@@ -109,7 +112,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/bilgilerim")
                 .wrap(from_fn(role_guard(Role::Staff)))
                 .wrap(from_fn(require_login))
-                .route("", web::get().to(me::home)),
+                .route("", web::get().to(me::home))
+                .route("/iletisim", web::get().to(contact::my_form))
+                .route("/iletisim", web::post().to(contact::my_change)),
         )
         .service(
             web::scope("/yonetim")

@@ -935,3 +935,60 @@ fn is_unique_violation(e: &anyhow::Error) -> bool {
         ))
     )
 }
+
+/// A transition made by the system on behalf of `actor_id` (a contact change,
+/// a scheduled job): the same table, history, version and audit as a user's
+/// action. Call inside a transaction. Returns the new state, or None if the
+/// table does not allow it in the request's state.
+pub fn system_transition(
+    conn: &mut AnyConnection,
+    req: &Request,
+    action: Action,
+    note: &str,
+    actor_id: Option<i32>,
+    ip: &str,
+    now: NaiveDateTime,
+) -> Result<Option<State>, AppError> {
+    let state = State::from_code(&req.state)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("bad state {}", req.state)))?;
+    let hold = hold_rule(conn)?;
+    let facts = Facts {
+        note_given: !note.is_empty(),
+        ..Default::default()
+    };
+    let Ok(Decision { to, .. }) = decide(state, action, &[Actor::System], &facts, &hold, now)
+    else {
+        return Ok(None);
+    };
+    let mut update = RequestUpdate {
+        state: Some(to.code().into()),
+        updated_at: Some(now),
+        ..Default::default()
+    };
+    if action == Action::Invalidate || action == Action::Expire {
+        update.ended_at = Some(now);
+    }
+    let entry = HistoryEntry {
+        at: now,
+        actor_id,
+        action: action.code(),
+        from_state: state.code(),
+        to_state: to.code(),
+        note,
+    };
+    if !db::requests::apply(conn, req.id, req.version, &update, &entry)? {
+        return Err(AppError::Busy);
+    }
+    db::audit::record(
+        conn,
+        &AuditEntry {
+            at: now,
+            actor_id,
+            action: &format!("request.{}", action.code()),
+            target: &format!("request:{}", req.id),
+            detail: note,
+            ip,
+        },
+    )?;
+    Ok(Some(to))
+}

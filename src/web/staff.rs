@@ -112,6 +112,7 @@ struct FormPage {
     operators: [Operator; 3],
     line_types: [LineType; 2],
     history_link: Option<i32>,
+    contact_history: Vec<super::contact::HistoryView>,
 }
 
 async fn officer_units(state: &AppState, user: &CurrentUser) -> Result<Vec<UnitRow>, AppError> {
@@ -151,6 +152,7 @@ pub async fn new_form(
         operators: Operator::ALL,
         line_types: LineType::ALL,
         history_link: None,
+        contact_history: Vec::new(),
     })
 }
 
@@ -175,9 +177,15 @@ pub async fn edit_form(
     let id = parse_id(&path)?;
     let s = visible(&state, &user, id).await?;
     let units = officer_units(&state, &user).await?;
-    let open = state
-        .db(move |conn| Ok(db::requests::open_for_staff(conn, id)?))
+    let (open, contact_history) = state
+        .db(move |conn| {
+            Ok((
+                db::requests::open_for_staff(conn, id)?,
+                db::contact::history(conn, id)?,
+            ))
+        })
         .await?;
+    let contact_history = super::contact::history_view(contact_history);
     let v = StaffInput {
         tckn: s.tckn,
         first_name: s.first_name,
@@ -200,6 +208,7 @@ pub async fn edit_form(
         operators: Operator::ALL,
         line_types: LineType::ALL,
         history_link: open,
+        contact_history,
     })
 }
 
@@ -275,7 +284,19 @@ async fn save(
     editing: Option<i32>,
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let v = input_of(&f);
+    let mut v = input_of(&f);
+    if let Some(id) = editing {
+        // The line (number, operator, line type, mobil imza) changes only
+        // through the contact-change page, which applies its consequences.
+        let stored = state
+            .db(move |conn| Ok(db::staff::find(conn, id)?))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        v.phone = phone_display(&stored.phone);
+        v.operator = stored.operator;
+        v.line_type = stored.line_type;
+        v.has_signature = if stored.has_signature { "var" } else { "yok" }.into();
+    }
     let unit_id = f.get("unit_id").to_owned();
     let mut errors = FormErrors::default();
     let unit = unit_id
@@ -377,6 +398,7 @@ async fn save(
                 operators: Operator::ALL,
                 line_types: LineType::ALL,
                 history_link: None,
+                contact_history: Vec::new(),
             };
             render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }

@@ -67,8 +67,11 @@ async fn an_officer_adds_and_edits_staff_with_clear_messages_for_bad_input() {
     assert_eq!(r.status, 303, "{}", r.body);
     let page = b.get(r.location.as_deref().expect("location")).await;
     assert!(
-        page.body.contains("value=\"0532 123 45 67\"")
-            && page.body.contains("value=\"ayse@kurum.gov.tr\"")
+        page.body
+            .contains("<strong>Hat:</strong> 0532 123 45 67 · Vodafone · Faturasız")
+            && page.body.contains("value=\"ayse@kurum.gov.tr\""),
+        "{}",
+        page.body
     );
     let r = b.post("/personel/yeni", &fields).await;
     assert_eq!(r.status, 422);
