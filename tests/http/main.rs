@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod billing;
 mod config;
+mod contact;
 mod csrf;
 mod fees;
 mod helpers;
