@@ -206,6 +206,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = web::Data::new(AppState::new(config, pool, Arc::new(SystemClock))?);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     crate::jobs::billing::spawn(state.clone());
+    crate::jobs::expiry::spawn(state.clone());
     println!("Mobil İmza Talep Portalı çalışıyor: {url}");
     run(state, key, listener, workers)?.await?;
     Ok(())

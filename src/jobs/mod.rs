@@ -1,3 +1,4 @@
 //! Scheduled work that runs inside `serve`.
 
 pub mod billing;
+pub mod expiry;

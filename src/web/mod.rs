@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod errors;
 pub mod export;
 pub mod finance;
+pub mod followup;
 pub mod forms;
 pub mod home;
 pub mod identity;
@@ -76,6 +77,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(require_login))
                 .route("", web::get().to(review::queue))
                 .route("/toplu", web::post().to(review::bulk))
+                .route("/suresi-dolacak", web::get().to(followup::expiring_page))
+                .route(
+                    "/suresi-dolacak.{format}",
+                    web::get().to(followup::expiring_export),
+                )
                 .route("/partiler", web::get().to(review::batches))
                 .route(
                     "/partiler/{id}/liste.{format}",
@@ -90,6 +96,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(require_login))
                 .route("/{id}", web::get().to(requests::show))
                 .route("/{id}/islem", web::post().to(requests::act)),
+        )
+        .service(
+            web::resource("/mutabakat")
+                .wrap(from_fn(require_login))
+                .route(web::get().to(followup::reconciliation)),
         )
         .service(
             web::scope("/parti")

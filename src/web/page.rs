@@ -49,6 +49,10 @@ impl Page {
                         href: "/talepler",
                         label: "Taleplerim",
                     });
+                    items.push(NavItem {
+                        href: "/mutabakat",
+                        label: "Mutabakat",
+                    });
                 }
                 Role::Reviewer => {
                     items.push(NavItem {
@@ -58,6 +62,14 @@ impl Page {
                     items.push(NavItem {
                         href: "/inceleme/partiler",
                         label: "Kamu SM partileri",
+                    });
+                    items.push(NavItem {
+                        href: "/inceleme/suresi-dolacak",
+                        label: "Süresi dolacaklar",
+                    });
+                    items.push(NavItem {
+                        href: "/mutabakat",
+                        label: "Mutabakat",
                     });
                 }
                 Role::Finance => {
@@ -102,6 +114,9 @@ impl Page {
                 }
             }
         }
+        // An account with several roles may reach a page from two of them.
+        let mut seen = std::collections::HashSet::new();
+        items.retain(|i| seen.insert(i.href));
         items
     }
 

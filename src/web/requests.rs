@@ -695,7 +695,9 @@ pub async fn new_form(
 ) -> Result<HttpResponse, AppError> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    let ids = selected_ids(&FormData::new(pairs));
+    let form = FormData::new(pairs);
+    let ids = selected_ids(&form);
+    let reason = Reason::from_code(form.get("gerekce")).unwrap_or(Reason::FirstApplication);
     if ids.is_empty() {
         return Ok(see_other("/personel"));
     }
@@ -705,7 +707,7 @@ pub async fn new_form(
         staff,
         blocked,
         reasons: Reason::ALL,
-        reason: Reason::FirstApplication.code().into(),
+        reason: reason.code().into(),
         note: String::new(),
         kvkk: false,
         token: random_token(),
@@ -716,6 +718,33 @@ pub async fn new_form(
 enum Filed {
     Created(Vec<i32>),
     Blocked(Vec<(String, i32)>),
+    Refused(String),
+}
+
+/// Renewal ("Yenileme") may be filed when 3 months or less remain of an
+/// active signature (Kamu SM's kurumsal ek başvuru).
+fn renewal_allowed(
+    conn: &mut AnyConnection,
+    staff_id: i32,
+    now: NaiveDateTime,
+) -> Result<Result<(), String>, AppError> {
+    let active = db::contact::live_requests(conn, staff_id)?
+        .into_iter()
+        .find(|r| r.state == State::Active.code());
+    let Some(until) = active.and_then(|r| r.valid_until) else {
+        return Ok(Err(
+            "Yenilenecek aktif bir mobil imza yok; ilk başvuru olarak açın.".into(),
+        ));
+    };
+    let opens = until.checked_sub_months(Months::new(3)).unwrap_or(until);
+    if now < opens {
+        return Ok(Err(format!(
+            "Yenileme, geçerlilik bitimine 3 ay kala ({}) başlatılabilir; bitiş {}.",
+            format_local(opens),
+            format_local(until)
+        )));
+    }
+    Ok(Ok(()))
 }
 
 pub async fn create(
@@ -791,6 +820,13 @@ pub async fn create(
                     return Ok(Filed::Created(existing));
                 }
                 let (ok, blocked) = selection(conn, &u, &ids2)?;
+                if reason == Reason::Renewal {
+                    for (staff_id, name, _) in &ok {
+                        if let Err(msg) = renewal_allowed(conn, *staff_id, now)? {
+                            return Ok(Filed::Refused(format!("{name}: {msg}")));
+                        }
+                    }
+                }
                 if !blocked.is_empty() {
                     // On PostgreSQL a twin submission may have committed
                     // between the token check and here: what blocks us may
@@ -902,6 +938,23 @@ pub async fn create(
                 ),
             );
             Ok(see_other("/talepler"))
+        }
+        Filed::Refused(msg) => {
+            let (staff, blocked) = state.db(move |conn| selection(conn, &user, &ids)).await?;
+            let mut errors = FormErrors::default();
+            errors.add("reason", msg);
+            let page = NewPage {
+                page,
+                staff,
+                blocked,
+                reasons: Reason::ALL,
+                reason: reason.code().into(),
+                note,
+                kvkk,
+                token: random_token(),
+                errors,
+            };
+            render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Filed::Blocked(blocked) => {
             let (staff, _) = state.db(move |conn| selection(conn, &user, &ids)).await?;

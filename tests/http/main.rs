@@ -8,6 +8,7 @@ mod billing;
 mod config;
 mod contact;
 mod csrf;
+mod expiry;
 mod fees;
 mod helpers;
 mod lifecycle;
