@@ -220,7 +220,15 @@ fn plan(
                 errors.push("Bu e-posta adresi dosyada birden fazla kez geçiyor.".into());
             }
             if let Some(s) = by_tckn.get(v.tckn.as_str()) {
-                if user.unit_ids.contains(&s.unit_id) {
+                let line_changes = s.phone != v.phone.as_str() || s.operator != v.operator.code();
+                if line_changes && !db::contact::live_requests(conn, s.id)?.is_empty() {
+                    // The consequences of a line change are applied (and
+                    // confirmed) on the contact-change page, not by a list.
+                    errors.push(
+                        "Bu personelin aktif imzası ya da açık talebi var; numara/operatör değişikliği “İletişim değişikliği” sayfasından yapılmalı."
+                            .into(),
+                    );
+                } else if user.unit_ids.contains(&s.unit_id) {
                     plan = Plan::Update(s.id);
                 } else {
                     errors.push(

@@ -278,3 +278,55 @@ async fn officers_reach_only_their_units_staff_and_bad_numbers_are_refused() {
 }
 
 use mobilimza::clock::Clock as _;
+
+#[tokio::test]
+async fn after_an_invalidation_the_officer_files_for_the_new_line_and_imports_cannot_bypass_it() {
+    let w = world().await;
+    let id = active_signature(&w);
+    let fields = with(&[("operator", "vodafone"), ("kinds", "tasima"), ("onay", "1")]);
+    assert_eq!(
+        w.officer
+            .post(&format!("/personel/{}/iletisim", w.staff), &fields)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(w.app.request(id).state, "invalidated");
+    let page = w.officer.get(&format!("/personel/{}", w.staff)).await;
+    let link = format!(
+        "/talepler/yeni?personel={}&amp;gerekce=hat_operator_degisikligi",
+        w.staff
+    );
+    assert!(page.body.contains(&link), "{}", page.body);
+    let form = w
+        .officer
+        .get(&format!(
+            "/talepler/yeni?personel={}&gerekce=hat_operator_degisikligi",
+            w.staff
+        ))
+        .await;
+    assert!(
+        form.body
+            .contains("<option value=\"hat_operator_degisikligi\" selected>")
+    );
+
+    // A spreadsheet with a new number for someone with a live request is refused for that row.
+    let other = w.app.add_staff(w.unit, 2, "Cem", "Ak", "cem@kurum.gov.tr");
+    w.app.add_request(other, "submitted", w.officer_id);
+    let csv = format!(
+        "T.C. Kimlik No;Ad;Soyad;Sicil No;Unvan;Birim;Kurumsal E-posta;Cep Telefonu;Operatör;Hat Tipi;Mobil İmza\n{};Cem;Ak;1;Memur;Çankaya Kaymakamlığı;cem@kurum.gov.tr;0533 111 22 33;Turkcell;Faturalı;Yok\n",
+        crate::helpers::tckn(2)
+    );
+    let r = w
+        .officer
+        .upload("/personel/ice-aktar", "l.csv", csv.into_bytes())
+        .await;
+    let preview = w.officer.get(r.location.as_deref().expect("preview")).await;
+    assert!(
+        preview
+            .body
+            .contains("“İletişim değişikliği” sayfasından yapılmalı"),
+        "{}",
+        preview.body
+    );
+}
