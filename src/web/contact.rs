@@ -353,6 +353,7 @@ fn apply(
 ) -> Result<Option<i32>, AppError> {
     db::transaction(conn, |conn| {
         let mut invalidated = None;
+        let mut changed: Vec<(i32, State)> = Vec::new();
         if invalidating {
             let note = if kinds.is_empty() {
                 "Numara/operatör değişikliği".to_owned()
@@ -366,11 +367,13 @@ fn apply(
                     State::from_code(&r.state).and_then(open_request_action)
                 };
                 if let Some(action) = action
-                    && system_transition(conn, &r, action, &note, Some(actor_id), ip, now)?
-                        .is_some()
-                    && action == Action::Invalidate
+                    && let Some(to) =
+                        system_transition(conn, &r, action, &note, Some(actor_id), ip, now)?
                 {
-                    invalidated = Some(r.id);
+                    if action == Action::Invalidate {
+                        invalidated = Some(r.id);
+                    }
+                    changed.push((r.id, to));
                 }
             }
         }
@@ -391,9 +394,14 @@ fn apply(
                 invalidated_request_id: invalidated,
             },
         )?;
-        if let Some(id) = invalidated {
+        // The staff member and the unit's officers hear of every consequence.
+        for (id, to) in &changed {
+            let what = match to {
+                State::Invalidated => "aktif mobil imza geçersiz sayıldı".to_owned(),
+                other => format!("talep “{}” durumuna geçti", other.label()),
+            };
             let text = format!(
-                "{}: hat/SIM/numara/operatör değişikliği nedeniyle aktif mobil imza (talep #{id}) geçersiz sayıldı.",
+                "{}: hat/SIM/numara/operatör değişikliği nedeniyle {what} (talep #{id}).",
                 s.full_name()
             );
             for user in db::contact::recipients(conn, &s.email, s.unit_id)? {

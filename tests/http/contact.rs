@@ -134,7 +134,7 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
                     .get("/")
                     .await
                     .body
-                    .contains("aktif mobil imza (talep #"),
+                    .contains("aktif mobil imza geçersiz sayıldı (talep #"),
                 "{what}: officer notified"
             );
             assert!(
@@ -198,6 +198,10 @@ async fn open_requests_are_returned_before_forwarding_and_cancelled_after() {
         assert!(
             page.body.contains("Numara değişikliği"),
             "{state}: the reason is in the history"
+        );
+        assert!(
+            w.me.get("/").await.body.contains(&format!("(talep #{id})")),
+            "{state}: the staff member is told"
         );
         let staff_page = w.officer.get(&format!("/personel/{}", w.staff)).await;
         assert!(
