@@ -173,9 +173,8 @@ pub async fn act(
     req: HttpRequest,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let f = FormData::new(form.into_inner());
     let Ok(month) = BillingMonth::parse(f.get("ay")) else {
         session.flash(
             FlashKind::Error,

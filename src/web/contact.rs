@@ -158,18 +158,9 @@ pub async fn my_change(
     page: Page,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    change(
-        state,
-        req,
-        page,
-        session,
-        user,
-        Subject::Me,
-        FormData::new(form.into_inner()),
-    )
-    .await
+    change(state, req, page, session, user, Subject::Me, form).await
 }
 
 pub async fn staff_change(
@@ -179,19 +170,10 @@ pub async fn staff_change(
     session: TypedSession,
     user: CurrentUser,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let subject = Subject::Staff(parse_id(&path)?);
-    change(
-        state,
-        req,
-        page,
-        session,
-        user,
-        subject,
-        FormData::new(form.into_inner()),
-    )
-    .await
+    change(state, req, page, session, user, subject, form).await
 }
 
 /// What confirming will do, in plain Turkish.

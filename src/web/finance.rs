@@ -265,9 +265,8 @@ pub async fn record_invoice(
     req: HttpRequest,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let f = FormData::new(form.into_inner());
     let back = crate::domain::auth::safe_next(Some(f.get("geri"))).to_owned();
     let ids: Vec<i32> = f.all("sec").iter().filter_map(|v| v.parse().ok()).collect();
     let invoice_no = f.get("invoice_no").trim().to_owned();

@@ -1,9 +1,24 @@
 //! Form helpers: repeated fields (checkbox groups) and field errors shown next
 //! to the field and in the error summary at the top of the form.
 
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+
 /// A URL-encoded form as its pairs, so checkbox groups keep every value.
+/// Also an extractor (size limit and error page from the app's FormConfig).
 #[derive(Debug, Default)]
 pub struct FormData(Vec<(String, String)>);
+
+impl FromRequest for FormData {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let form = web::Form::<Vec<(String, String)>>::from_request(req, payload);
+        Box::pin(async move { Ok(FormData::new(form.await?.into_inner())) })
+    }
+}
 
 impl FormData {
     pub fn new(pairs: Vec<(String, String)>) -> Self {

@@ -353,10 +353,10 @@ pub async fn act(
     session: TypedSession,
     user: CurrentUser,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let input = ActionInput::from_form(&FormData::new(form.into_inner()));
+    let input = ActionInput::from_form(&form);
     let ip = AuditActor::of(&user, &req).ip;
     let now = state.clock.now_naive();
     let outcome = state
@@ -753,9 +753,8 @@ pub async fn create(
     page: Page,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let f = FormData::new(form.into_inner());
     let ids = selected_ids(&f);
     let send = f.get("gonder") == "1";
     let reason = Reason::from_code(f.get("reason"));

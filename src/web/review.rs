@@ -373,9 +373,8 @@ pub async fn bulk(
     req: HttpRequest,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let f = FormData::new(form.into_inner());
     let back = safe_next(Some(f.get("geri"))).to_owned();
     let selected: Vec<(i32, i32)> = f
         .all("sec")

@@ -238,18 +238,9 @@ pub async fn create(
     page: Page,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    save(
-        state,
-        req,
-        page,
-        session,
-        user,
-        None,
-        FormData::new(form.into_inner()),
-    )
-    .await
+    save(state, req, page, session, user, None, form).await
 }
 
 pub async fn update(
@@ -259,20 +250,11 @@ pub async fn update(
     session: TypedSession,
     user: CurrentUser,
     path: web::Path<String>,
-    form: web::Form<Vec<(String, String)>>,
+    form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     visible(&state, &user, id).await?;
-    save(
-        state,
-        req,
-        page,
-        session,
-        user,
-        Some(id),
-        FormData::new(form.into_inner()),
-    )
-    .await
+    save(state, req, page, session, user, Some(id), form).await
 }
 
 async fn save(

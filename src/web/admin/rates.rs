@@ -159,9 +159,8 @@ pub async fn add(
     req: HttpRequest,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let f = FormData::new(form.into_inner());
     let Some((code, title, table)) = tables().into_iter().find(|(c, _, _)| c == f.get("tablo"))
     else {
         session.flash(

@@ -55,9 +55,8 @@ pub async fn save(
     page: Page,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<Vec<(String, String)>>,
+    f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let f = FormData::new(form.into_inner());
     let (hours, start) = (
         f.get("hours").trim().to_owned(),
         f.get("start").trim().to_owned(),
