@@ -20,13 +20,15 @@ use chrono::NaiveDateTime;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, DatabaseUrl};
 use crate::db::{self, AnyConnection, DbPool};
+use crate::domain::workflow::State;
 use crate::password::PasswordHasher;
+use crate::service::ServiceResult;
 use crate::web::{self as portal, errors::AppError};
 
 pub const SESSION_COOKIE: &str = "mobilimza_oturum";
 
 /// State counts and when they were taken.
-pub type CountsAt = (NaiveDateTime, Vec<(String, i64)>);
+pub type CountsAt = (NaiveDateTime, Vec<(State, i64)>);
 
 /// Shared by every worker: pool, configuration, clock, hasher, demo flag.
 pub struct AppState {
@@ -53,6 +55,15 @@ impl AppState {
             demo: AtomicBool::new(demo),
             closed_counts: Mutex::new(None),
         })
+    }
+
+    /// Runs a service call off the request threads.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ServiceResult<T> + Send + 'static,
+    {
+        self.db(move |conn| Ok(f(conn)?)).await
     }
 
     /// Runs blocking database work off the request threads.
@@ -205,8 +216,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let url = config.base_url.clone();
     let state = web::Data::new(AppState::new(config, pool, Arc::new(SystemClock))?);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    crate::jobs::billing::spawn(state.clone());
-    crate::jobs::expiry::spawn(state.clone());
+    crate::jobs::billing::spawn(state.pool.clone(), state.clock.clone());
+    crate::jobs::expiry::spawn(state.pool.clone(), state.clock.clone());
     println!("Mobil İmza Talep Portalı çalışıyor: {url}");
     run(state, key, listener, workers)?.await?;
     Ok(())

@@ -93,17 +93,16 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
 
 fn billing_run(config: &Config, month: Option<&str>) -> anyhow::Result<()> {
     use crate::domain::billing::BillingMonth;
+    use crate::service::{Actor, billing};
     let now = SystemClock.now();
+    let now = now.naive_utc();
     let month = match month {
         Some(m) => BillingMonth::parse(m).map_err(|e| anyhow::anyhow!("--month: {e}"))?,
-        None => BillingMonth::of(now.with_timezone(&chrono_tz::Europe::Istanbul).date_naive())
-            .previous(),
+        None => billing::previous_month(now),
     };
     let pool = db::open(&config.database)?;
     let mut conn = pool.get()?;
-    match crate::web::billing::run_month(&mut conn, month, None, "cli", now.naive_utc())
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
+    match billing::run_month(&mut conn, &Actor::system("cli"), month, now)? {
         Ok(n) => {
             println!("{}: {n} satır üretildi.", month.label());
             Ok(())

@@ -4,9 +4,12 @@
 use chrono::NaiveDateTime;
 use rand::Rng;
 
-use crate::db::{self, AnyConnection, units::NewUnit, users::NewUser};
+use crate::db::{self, AnyConnection, requests::CREATED, units::NewUnit, users::NewUser};
+use crate::domain::request::{DocsWay, Reason};
 use crate::domain::role::Role;
+use crate::domain::staff::{LineType, Operator};
 use crate::domain::unit::UnitKind;
+use crate::domain::workflow::State;
 use crate::password::PasswordHasher;
 
 pub const DEMO_DOMAIN: &str = "demo.mobilimza.test";
@@ -153,8 +156,8 @@ struct DemoStaff(
     &'static str,
     &'static str,
     &'static str,
-    &'static str,
-    Option<&'static str>,
+    Operator,
+    Option<State>,
 );
 
 /// (unit index, first, last, e-mail local part, operator, request state)
@@ -164,44 +167,51 @@ const STAFF: &[DemoStaff] = &[
         "İlknur",
         "Yıldız",
         "personel",
-        "turkcell",
-        Some("sms_hold"),
+        Operator::Turkcell,
+        Some(State::SmsHold),
     ),
     DemoStaff(
         0,
         "Çağrı",
         "Işık",
         "cagri.isik",
-        "vodafone",
-        Some("submitted"),
+        Operator::Vodafone,
+        Some(State::Submitted),
     ),
     DemoStaff(
         0,
         "Osman",
         "Kaya",
         "osman.kaya",
-        "turkcell",
-        Some("approved"),
+        Operator::Turkcell,
+        Some(State::Approved),
     ),
     DemoStaff(
         1,
         "Şule",
         "Demir",
         "sule.demir",
-        "turk_telekom",
-        Some("forwarded"),
+        Operator::TurkTelekom,
+        Some(State::Forwarded),
     ),
-    DemoStaff(1, "Ömer", "Güneş", "omer.gunes", "turkcell", Some("active")),
+    DemoStaff(
+        1,
+        "Ömer",
+        "Güneş",
+        "omer.gunes",
+        Operator::Turkcell,
+        Some(State::Active),
+    ),
     DemoStaff(
         1,
         "Elif",
         "Arslan",
         "elif.arslan",
-        "turkcell",
-        Some("returned"),
+        Operator::Turkcell,
+        Some(State::Returned),
     ),
-    DemoStaff(0, "Hakan", "Doğan", "hakan.dogan", "vodafone", None),
-    DemoStaff(1, "Gülşen", "Koç", "gulsen.koc", "turkcell", None),
+    DemoStaff(0, "Hakan", "Doğan", "hakan.dogan", Operator::Vodafone, None),
+    DemoStaff(1, "Gülşen", "Koç", "gulsen.koc", Operator::Turkcell, None),
 ];
 
 /// A valid (fictional) T.C. kimlik no from a 9-digit base.
@@ -236,9 +246,9 @@ fn seed_staff_and_requests(
             unit_id: unit_ids[*unit],
             email: &email,
             phone: &phone,
-            operator,
-            line_type: "faturali",
-            has_signature: *state == Some("active"),
+            operator: *operator,
+            line_type: LineType::Faturali,
+            has_signature: *state == Some(State::Active),
             search_name: &search,
             updated_at: now,
         };
@@ -249,13 +259,13 @@ fn seed_staff_and_requests(
             &NewRequest {
                 staff_id,
                 unit_id: unit_ids[*unit],
-                state,
-                reason: "ilk_basvuru",
+                state: *state,
+                reason: Reason::FirstApplication,
                 note: "",
                 kvkk_ack: true,
                 phone: &phone,
-                operator,
-                line_type: "faturali",
+                operator: *operator,
+                line_type: LineType::Faturali,
                 created_by: officer,
                 created_at: now,
                 updated_at: now,
@@ -266,29 +276,29 @@ fn seed_staff_and_requests(
         let history = HistoryEntry {
             at: now,
             actor_id: Some(officer),
-            action: "create",
-            from_state: "draft",
-            to_state: state,
+            action: CREATED,
+            from_state: State::Draft,
+            to_state: *state,
             note: "Demo verisi",
         };
         db::requests::add_history(conn, id, &history)?;
         let past = |h: i64| Some(now - chrono::Duration::hours(h));
         let facts = match *state {
-            "forwarded" => RequestUpdate {
+            State::Forwarded => RequestUpdate {
                 form_emailed_at: past(20),
                 ..Default::default()
             },
-            "sms_hold" => RequestUpdate {
+            State::SmsHold => RequestUpdate {
                 form_emailed_at: past(30),
                 form_signed_at: past(28),
-                docs_way: Some("kep".into()),
+                docs_way: Some(DocsWay::Kep),
                 docs_ref: Some("KEP-2026-0042".into()),
                 docs_sent_at: past(26),
                 docs_received_at: past(25),
                 sms_at: past(2),
                 ..Default::default()
             },
-            "active" => RequestUpdate {
+            State::Active => RequestUpdate {
                 sms_at: past(60),
                 produced_at: past(50),
                 activated_at: past(48),
@@ -300,19 +310,12 @@ fn seed_staff_and_requests(
             _ => RequestUpdate::default(),
         };
         if facts.sms_at.is_some() || facts.form_emailed_at.is_some() {
-            use crate::db::schema::requests;
-            use diesel::prelude::*;
-            diesel::update(requests::table.find(id))
-                .set(&facts)
-                .execute(conn)?;
+            db::requests::set_facts(conn, id, &facts)?;
         }
         if let Some(produced) = facts.produced_at {
             // The demo's active signature carries the fee it accrued.
-            let day = produced
-                .and_utc()
-                .with_timezone(&chrono_tz::Europe::Istanbul)
-                .date_naive();
-            let fees = db::fees::fee_periods(conn, operator)?;
+            let day = crate::domain::time::local_day(produced);
+            let fees = db::fees::fee_periods(conn, *operator)?;
             let kdv = db::fees::kdv_periods(conn)?;
             if let Ok(accrual) = crate::domain::fees::certificate_fee(&fees, &kdv, &[], false, day)
             {
@@ -320,7 +323,7 @@ fn seed_staff_and_requests(
                     request_id: id,
                     staff_id,
                     unit_id: unit_ids[*unit],
-                    operator,
+                    operator: *operator,
                     accrual: &accrual,
                     exception_reason: None,
                     now,

@@ -11,4 +11,6 @@ pub mod demo;
 pub mod domain;
 pub mod jobs;
 pub mod password;
+pub mod paths;
+pub mod service;
 pub mod web;

@@ -1,5 +1,7 @@
 //! Numbered batches of requests forwarded to Kamu SM.
 
+use crate::domain::staff::Operator;
+use crate::domain::workflow::State;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -66,10 +68,10 @@ pub struct ForwardLine {
     pub sicil_no: String,
     pub email: String,
     pub phone: String,
-    pub operator: String,
+    pub operator: Operator,
     pub unit_id: i32,
     pub unit: String,
-    pub state: String,
+    pub state: State,
 }
 
 pub fn lines(conn: &mut AnyConnection, batch_id: i32) -> QueryResult<Vec<ForwardLine>> {

@@ -1,5 +1,6 @@
 //! The monthly billing run and its lines.
 
+use crate::domain::staff::{LineType, Operator};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Date, Text, Timestamp};
@@ -119,8 +120,8 @@ pub struct Line {
     pub first_name: String,
     pub last_name: String,
     pub unit: String,
-    pub operator: String,
-    pub line_type: String,
+    pub operator: Operator,
+    pub line_type: LineType,
     pub list_kurus: i64,
     pub billed_kurus: i64,
     pub started: bool,

@@ -6,6 +6,8 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::schema::{contact_changes, notices, staff, user_units, users};
 use crate::domain::contact::Contact;
+use crate::domain::staff::Operator;
+use crate::domain::workflow::State;
 
 pub struct NewChange<'a> {
     pub staff_id: i32,
@@ -44,8 +46,8 @@ pub type HistoryRow = (
     String,
     String,
     String,
-    String,
-    String,
+    Operator,
+    Operator,
     String,
     Option<i32>,
 );
@@ -125,6 +127,43 @@ pub fn notify(
         .map(drop)
 }
 
+/// A notice with a unique key: written once, however often it is asked for
+/// (the key's unique index also holds when two instances race). Returns
+/// whether it was new.
+pub fn notify_once(
+    conn: &mut AnyConnection,
+    user_id: i32,
+    at: NaiveDateTime,
+    text: &str,
+    link: &str,
+    key: &str,
+) -> QueryResult<bool> {
+    let exists: i64 = notices::table
+        .filter(notices::dedupe_key.eq(key))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    let inserted = diesel::insert_into(notices::table)
+        .values((
+            notices::user_id.eq(user_id),
+            notices::at.eq(at),
+            notices::text.eq(text),
+            notices::link.eq(link),
+            notices::dedupe_key.eq(key),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 pub fn recent_notices(
     conn: &mut AnyConnection,
     user_id: i32,
@@ -144,8 +183,8 @@ pub fn live_requests(
     staff_id: i32,
 ) -> QueryResult<Vec<super::requests::Request>> {
     use super::schema::requests;
-    let mut states: Vec<&str> = super::requests::OPEN_STATES.to_vec();
-    states.push("active");
+    let mut states = State::OPEN.to_vec();
+    states.push(State::Active);
     requests::table
         .filter(requests::staff_id.eq(staff_id))
         .filter(requests::state.eq_any(states))

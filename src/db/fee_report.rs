@@ -1,6 +1,8 @@
 //! The certificate-fee report: filtered lines by keyset (for screen and
 //! streamed exports) and the figures behind the totals.
 
+use crate::domain::payer::Payer;
+use crate::domain::staff::Operator;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -52,8 +54,8 @@ pub struct FeeFilter {
     pub to: Option<NaiveDate>,
     pub province_id: Option<i32>,
     pub unit_id: Option<i32>,
-    pub operator: Option<String>,
-    pub payer: Option<String>,
+    pub operator: Option<Operator>,
+    pub payer: Option<Payer>,
     pub status: Option<InvoiceStatus>,
 }
 
@@ -67,8 +69,8 @@ pub struct FeeLine {
     pub last_name: String,
     pub unit: String,
     pub province_id: i32,
-    pub operator: String,
-    pub payer: String,
+    pub operator: Operator,
+    pub payer: Payer,
     pub net_kurus: i64,
     pub kdv_bp: i32,
     pub kdv_kurus: i64,
@@ -98,10 +100,10 @@ macro_rules! filtered {
             q = q.filter(fee_accruals::unit_id.eq(u));
         }
         if let Some(o) = &f.operator {
-            q = q.filter(fee_accruals::operator.eq(o.clone()));
+            q = q.filter(fee_accruals::operator.eq(*o));
         }
         if let Some(p) = &f.payer {
-            q = q.filter(fee_accruals::payer.eq(p.clone()));
+            q = q.filter(fee_accruals::payer.eq(*p));
         }
         q = match f.status {
             None => q,
@@ -148,7 +150,7 @@ pub fn lines(
 }
 
 /// (province, unit, operator, net, kdv, gross) of every line, for totals.
-pub type Figures = (i32, String, String, i64, i64, i64);
+pub type Figures = (i32, String, Operator, i64, i64, i64);
 
 pub fn figures(conn: &mut AnyConnection, f: &FeeFilter) -> QueryResult<Vec<Figures>> {
     filtered!(f)

@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::schema::{certificate_fees, fee_accruals, kdv_rates};
 use crate::domain::fees::Accrual;
+use crate::domain::payer::Payer;
 use crate::domain::rates::Period;
+use crate::domain::staff::Operator;
 
 pub fn kdv_periods(conn: &mut AnyConnection) -> QueryResult<Vec<Period<i32>>> {
     let rows: Vec<(NaiveDate, Option<NaiveDate>, i32)> = kdv_rates::table
@@ -23,7 +25,7 @@ pub fn kdv_periods(conn: &mut AnyConnection) -> QueryResult<Vec<Period<i32>>> {
         .collect())
 }
 
-pub fn fee_periods(conn: &mut AnyConnection, operator: &str) -> QueryResult<Vec<Period<i64>>> {
+pub fn fee_periods(conn: &mut AnyConnection, operator: Operator) -> QueryResult<Vec<Period<i64>>> {
     let rows: Vec<(NaiveDate, Option<NaiveDate>, i64)> = certificate_fees::table
         .filter(certificate_fees::operator.eq(operator))
         .order(certificate_fees::valid_from)
@@ -46,7 +48,7 @@ pub fn institution_paid_days(
 ) -> QueryResult<Vec<NaiveDate>> {
     fee_accruals::table
         .filter(fee_accruals::staff_id.eq(staff_id))
-        .filter(fee_accruals::payer.eq("kurum"))
+        .filter(fee_accruals::payer.eq(Payer::Institution))
         .select(fee_accruals::accrued_on)
         .load(conn)
 }
@@ -55,7 +57,7 @@ pub struct NewAccrual<'a> {
     pub request_id: i32,
     pub staff_id: i32,
     pub unit_id: i32,
-    pub operator: &'a str,
+    pub operator: Operator,
     pub accrual: &'a Accrual,
     pub exception_reason: Option<&'a str>,
     pub now: NaiveDateTime,
@@ -74,7 +76,7 @@ pub fn insert(conn: &mut AnyConnection, a: &NewAccrual<'_>) -> QueryResult<()> {
             fee_accruals::kdv_bp.eq(v.rate.0),
             fee_accruals::kdv_kurus.eq(v.vat.kurus()),
             fee_accruals::gross_kurus.eq(v.gross.kurus()),
-            fee_accruals::payer.eq(a.accrual.payer.code()),
+            fee_accruals::payer.eq(a.accrual.payer),
             fee_accruals::exception_reason.eq(a.exception_reason),
             fee_accruals::created_at.eq(a.now),
         ))
@@ -89,18 +91,29 @@ pub struct FeeAccrual {
     pub request_id: i32,
     pub staff_id: i32,
     pub unit_id: i32,
-    pub operator: String,
+    pub operator: Operator,
     pub accrued_on: NaiveDate,
     pub net_kurus: i64,
     pub kdv_bp: i32,
     pub kdv_kurus: i64,
     pub gross_kurus: i64,
-    pub payer: String,
+    pub payer: Payer,
     pub exception_reason: Option<String>,
     pub invoice_no: Option<String>,
     pub invoice_date: Option<NaiveDate>,
     pub paid_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
+}
+
+/// (accrual day, gross kuruş) of every fee accrued on or after `start`.
+pub fn gross_by_day_since(
+    conn: &mut AnyConnection,
+    start: NaiveDate,
+) -> QueryResult<Vec<(NaiveDate, i64)>> {
+    fee_accruals::table
+        .filter(fee_accruals::accrued_on.ge(start))
+        .select((fee_accruals::accrued_on, fee_accruals::gross_kurus))
+        .load(conn)
 }
 
 pub fn for_request(conn: &mut AnyConnection, request_id: i32) -> QueryResult<Option<FeeAccrual>> {

@@ -7,6 +7,9 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{request_history, requests, staff, units, users};
+use crate::domain::request::{DocsWay, Reason};
+use crate::domain::staff::{LineType, Operator};
+use crate::domain::workflow::State;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = requests)]
@@ -14,13 +17,13 @@ pub struct Request {
     pub id: i32,
     pub staff_id: i32,
     pub unit_id: i32,
-    pub state: String,
-    pub reason: String,
+    pub state: State,
+    pub reason: Reason,
     pub note: String,
     pub kvkk_ack: bool,
     pub phone: String,
-    pub operator: String,
-    pub line_type: String,
+    pub operator: Operator,
+    pub line_type: LineType,
     pub created_by: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -29,7 +32,7 @@ pub struct Request {
     pub batch_id: Option<i32>,
     pub form_emailed_at: Option<NaiveDateTime>,
     pub form_signed_at: Option<NaiveDateTime>,
-    pub docs_way: Option<String>,
+    pub docs_way: Option<DocsWay>,
     pub docs_ref: Option<String>,
     pub docs_sent_at: Option<NaiveDateTime>,
     pub docs_received_at: Option<NaiveDateTime>,
@@ -50,13 +53,13 @@ pub struct Request {
 pub struct NewRequest<'a> {
     pub staff_id: i32,
     pub unit_id: i32,
-    pub state: &'a str,
-    pub reason: &'a str,
+    pub state: State,
+    pub reason: Reason,
     pub note: &'a str,
     pub kvkk_ack: bool,
     pub phone: &'a str,
-    pub operator: &'a str,
-    pub line_type: &'a str,
+    pub operator: Operator,
+    pub line_type: LineType,
     pub created_by: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -68,16 +71,16 @@ pub struct NewRequest<'a> {
 #[derive(Debug, Default, Clone, AsChangeset)]
 #[diesel(table_name = requests)]
 pub struct RequestUpdate {
-    pub state: Option<String>,
+    pub state: Option<State>,
     pub updated_at: Option<NaiveDateTime>,
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     pub note: Option<String>,
     pub kvkk_ack: Option<bool>,
     pub submitted_at: Option<NaiveDateTime>,
     pub batch_id: Option<i32>,
     pub form_emailed_at: Option<NaiveDateTime>,
     pub form_signed_at: Option<NaiveDateTime>,
-    pub docs_way: Option<String>,
+    pub docs_way: Option<DocsWay>,
     pub docs_ref: Option<String>,
     pub docs_sent_at: Option<NaiveDateTime>,
     pub docs_received_at: Option<NaiveDateTime>,
@@ -92,14 +95,19 @@ pub struct RequestUpdate {
     pub ended_at: Option<NaiveDateTime>,
 }
 
+/// One line of a request's timeline. `action` is an [`crate::domain::workflow::Action`]
+/// code, or [`CREATED`] for the row that records the request's creation.
 pub struct HistoryEntry<'a> {
     pub at: NaiveDateTime,
     pub actor_id: Option<i32>,
     pub action: &'a str,
-    pub from_state: &'a str,
-    pub to_state: &'a str,
+    pub from_state: State,
+    pub to_state: State,
     pub note: &'a str,
 }
+
+/// The history action of a request's first row.
+pub const CREATED: &str = "create";
 
 pub fn insert(conn: &mut AnyConnection, new: &NewRequest<'_>) -> QueryResult<i32> {
     diesel::insert_into(requests::table)
@@ -131,21 +139,11 @@ pub fn find_by_form_token(conn: &mut AnyConnection, token: &str) -> QueryResult<
 pub fn open_for_staff(conn: &mut AnyConnection, staff_id: i32) -> QueryResult<Option<i32>> {
     requests::table
         .filter(requests::staff_id.eq(staff_id))
-        .filter(requests::state.eq_any(OPEN_STATES))
+        .filter(requests::state.eq_any(State::OPEN))
         .select(requests::id)
         .first(conn)
         .optional()
 }
-
-pub const OPEN_STATES: [&str; 7] = [
-    "draft",
-    "submitted",
-    "returned",
-    "approved",
-    "forwarded",
-    "sms_hold",
-    "produced",
-];
 
 /// Writes an action: the update only lands if the row still has `version`.
 /// Returns false when someone else changed the request first.
@@ -168,6 +166,14 @@ pub fn apply(
     }
     add_history(conn, id, history)?;
     Ok(true)
+}
+
+/// Sets facts without a transition (demo data, tests).
+pub fn set_facts(conn: &mut AnyConnection, id: i32, update: &RequestUpdate) -> QueryResult<()> {
+    diesel::update(requests::table.find(id))
+        .set(update)
+        .execute(conn)
+        .map(drop)
 }
 
 pub fn add_history(
@@ -194,8 +200,8 @@ pub struct HistoryRow {
     pub at: NaiveDateTime,
     pub actor: Option<String>,
     pub action: String,
-    pub from_state: String,
-    pub to_state: String,
+    pub from_state: State,
+    pub to_state: State,
     pub note: String,
 }
 
@@ -220,9 +226,9 @@ pub fn history(conn: &mut AnyConnection, request_id: i32) -> QueryResult<Vec<His
 pub struct Line {
     pub id: i32,
     pub version: i32,
-    pub state: String,
-    pub reason: String,
-    pub operator: String,
+    pub state: State,
+    pub reason: Reason,
+    pub operator: Operator,
     pub created_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
     pub sms_at: Option<NaiveDateTime>,
@@ -237,12 +243,12 @@ pub struct Line {
 /// Queue filters; every field optional.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub states: Vec<String>,
+    pub states: Vec<State>,
     pub unit_ids: Option<Vec<i32>>,
     pub province_id: Option<i32>,
     pub unit_id: Option<i32>,
-    pub operator: Option<String>,
-    pub reason: Option<String>,
+    pub operator: Option<Operator>,
+    pub reason: Option<Reason>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     /// Name fragment (Turkish-folded) or TC prefix.
@@ -300,10 +306,10 @@ pub fn page(
         q = q.filter(requests::unit_id.eq(u));
     }
     if let Some(o) = &f.operator {
-        q = q.filter(requests::operator.eq(o.clone()));
+        q = q.filter(requests::operator.eq(*o));
     }
     if let Some(r) = &f.reason {
-        q = q.filter(requests::reason.eq(r.clone()));
+        q = q.filter(requests::reason.eq(*r));
     }
     if let Some(from) = f.from {
         q = q.filter(requests::created_at.ge(from));
@@ -351,7 +357,7 @@ pub fn counts_by_state(
     conn: &mut AnyConnection,
     unit_ids: Option<&[i32]>,
     open: Option<bool>,
-) -> QueryResult<Vec<(String, i64)>> {
+) -> QueryResult<Vec<(State, i64)>> {
     let mut q = requests::table
         .group_by(requests::state)
         .select((requests::state, diesel::dsl::count_star()))
@@ -360,8 +366,8 @@ pub fn counts_by_state(
         q = q.filter(requests::unit_id.eq_any(ids.to_vec()));
     }
     match open {
-        Some(true) => q = q.filter(requests::state.eq_any(OPEN_STATES)),
-        Some(false) => q = q.filter(requests::state.ne_all(OPEN_STATES)),
+        Some(true) => q = q.filter(requests::state.eq_any(State::OPEN)),
+        Some(false) => q = q.filter(requests::state.ne_all(State::OPEN)),
         None => {}
     }
     q.load(conn)
@@ -378,7 +384,7 @@ pub fn count_flagged(conn: &mut AnyConnection) -> QueryResult<i64> {
 pub fn count_docs_to_send(conn: &mut AnyConnection, unit_ids: &[i32]) -> QueryResult<i64> {
     requests::table
         .filter(requests::unit_id.eq_any(unit_ids))
-        .filter(requests::state.eq("forwarded"))
+        .filter(requests::state.eq(State::Forwarded))
         .filter(requests::docs_sent_at.is_null())
         .count()
         .get_result(conn)
@@ -387,10 +393,92 @@ pub fn count_docs_to_send(conn: &mut AnyConnection, unit_ids: &[i32]) -> QueryRe
 /// Holds whose SMS was sent before `sms_before` (they end soon or have ended).
 pub fn holds_ending(conn: &mut AnyConnection, sms_before: NaiveDateTime) -> QueryResult<i64> {
     requests::table
-        .filter(requests::state.eq("sms_hold"))
+        .filter(requests::state.eq(State::SmsHold))
         .filter(requests::sms_at.lt(sms_before))
         .count()
         .get_result(conn)
+}
+
+/// Active signatures valid until `until` or earlier (expiry and reminders).
+pub fn active_valid_until(
+    conn: &mut AnyConnection,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<Request>> {
+    requests::table
+        .filter(requests::state.eq(State::Active))
+        .filter(requests::valid_until.le(until))
+        .select(Request::as_select())
+        .load(conn)
+}
+
+/// Signatures active at some time in `[from, to)`.
+pub fn count_active_between(
+    conn: &mut AnyConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<i64> {
+    requests::table
+        .filter(requests::activated_at.lt(to))
+        .filter(requests::ended_at.is_null().or(requests::ended_at.ge(from)))
+        .count()
+        .get_result(conn)
+}
+
+pub fn count_active_by_operator(conn: &mut AnyConnection) -> QueryResult<Vec<(Operator, i64)>> {
+    requests::table
+        .filter(requests::state.eq(State::Active))
+        .group_by(requests::operator)
+        .select((requests::operator, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// (request, staff, first name, last name, unit, valid until, phone,
+/// operator) of active signatures ending by `until`, soonest first.
+pub type Expiring = (
+    i32,
+    i32,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+    String,
+    Operator,
+);
+
+pub fn expiring(conn: &mut AnyConnection, until: NaiveDateTime) -> QueryResult<Vec<Expiring>> {
+    requests::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .filter(requests::state.eq(State::Active))
+        .filter(requests::valid_until.le(until))
+        .order(requests::valid_until)
+        .select((
+            requests::id,
+            staff::id,
+            staff::first_name,
+            staff::last_name,
+            units::name,
+            requests::valid_until.assume_not_null(),
+            requests::phone,
+            requests::operator,
+        ))
+        .load(conn)
+}
+
+/// (staff, phone, operator) of every active signature, optionally only in
+/// some units.
+pub fn active_lines(
+    conn: &mut AnyConnection,
+    unit_ids: Option<&[i32]>,
+) -> QueryResult<Vec<(i32, String, Operator)>> {
+    let mut q = requests::table
+        .filter(requests::state.eq(State::Active))
+        .select((requests::staff_id, requests::phone, requests::operator))
+        .into_boxed();
+    if let Some(ids) = unit_ids {
+        q = q.filter(requests::unit_id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
 }
 
 pub fn by_ids(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<Request>> {

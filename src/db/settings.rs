@@ -1,11 +1,30 @@
-//! Key/value settings kept in the database (e.g. whether this is a demo database).
+//! Key/value settings kept in the database: whether this is a demo database,
+//! and the NES SMS hold (its length and the date the BTK rule took effect),
+//! which admins may change because the rule is young.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::settings;
+use crate::domain::hold::HoldRule;
 
 pub const DEMO: &str = "demo";
+pub const HOLD_HOURS: &str = "nes_hold_hours";
+pub const HOLD_START: &str = "nes_hold_start";
+/// How [`HOLD_START`] is written.
+pub const DATE_FORMAT: &str = "%Y-%m-%d";
+
+/// The hold rule in force: the settings, or the defaults where unset.
+pub fn hold_rule(conn: &mut AnyConnection) -> QueryResult<HoldRule> {
+    let hours = get(conn, HOLD_HOURS)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(HoldRule::DEFAULT_HOURS);
+    let start = get(conn, HOLD_START)?
+        .and_then(|v| NaiveDate::parse_from_str(&v, DATE_FORMAT).ok())
+        .unwrap_or_else(HoldRule::default_start);
+    Ok(HoldRule::new(hours, start))
+}
 
 pub fn get(conn: &mut AnyConnection, key: &str) -> QueryResult<Option<String>> {
     settings::table

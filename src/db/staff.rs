@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{staff, units};
-use crate::domain::staff::ValidStaff;
+use crate::domain::contact::Contact;
+use crate::domain::staff::{LineType, Operator, ValidStaff};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = staff)]
@@ -19,8 +20,8 @@ pub struct Staff {
     pub unit_id: i32,
     pub email: String,
     pub phone: String,
-    pub operator: String,
-    pub line_type: String,
+    pub operator: Operator,
+    pub line_type: LineType,
     pub has_signature: bool,
     pub search_name: String,
     pub created_at: NaiveDateTime,
@@ -30,6 +31,16 @@ pub struct Staff {
 impl Staff {
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// The line on file.
+    pub fn contact(&self) -> Contact {
+        Contact {
+            phone: self.phone.clone(),
+            operator: self.operator,
+            line_type: self.line_type,
+            has_signature: self.has_signature,
+        }
     }
 }
 
@@ -44,8 +55,8 @@ pub struct StaffValues<'a> {
     pub unit_id: i32,
     pub email: &'a str,
     pub phone: &'a str,
-    pub operator: &'a str,
-    pub line_type: &'a str,
+    pub operator: Operator,
+    pub line_type: LineType,
     pub has_signature: bool,
     pub search_name: &'a str,
     pub updated_at: NaiveDateTime,
@@ -66,8 +77,8 @@ pub fn values<'a>(
         unit_id,
         email: v.email.as_str(),
         phone: v.phone.as_str(),
-        operator: v.operator.code(),
-        line_type: v.line_type.code(),
+        operator: v.operator,
+        line_type: v.line_type,
         has_signature: v.has_signature,
         search_name,
         updated_at: now,
@@ -106,6 +117,21 @@ pub fn find_by_tckn(conn: &mut AnyConnection, tckn: &str) -> QueryResult<Option<
         .select(Staff::as_select())
         .first(conn)
         .optional()
+}
+
+/// Every staff member with their unit's name, optionally only in some units.
+pub fn with_unit_names(
+    conn: &mut AnyConnection,
+    unit_ids: Option<&[i32]>,
+) -> QueryResult<Vec<(Staff, String)>> {
+    let mut q = staff::table
+        .inner_join(units::table)
+        .select((Staff::as_select(), units::name))
+        .into_boxed();
+    if let Some(ids) = unit_ids {
+        q = q.filter(staff::unit_id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
 }
 
 pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<Staff>> {

@@ -4,6 +4,7 @@
 //! number or operator on file; a line type or "mobil imza" field change alone
 //! does not.
 
+use super::staff::{LineType, Operator};
 use super::workflow::{Action, State};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +49,8 @@ impl ChangeKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contact {
     pub phone: String,
-    pub operator: String,
-    pub line_type: String,
+    pub operator: Operator,
+    pub line_type: LineType,
     pub has_signature: bool,
 }
 
@@ -76,8 +77,8 @@ mod tests {
     fn line() -> Contact {
         Contact {
             phone: "+905321234567".into(),
-            operator: "turkcell".into(),
-            line_type: "faturali".into(),
+            operator: Operator::Turkcell,
+            line_type: LineType::Faturali,
             has_signature: true,
         }
     }
@@ -100,7 +101,7 @@ mod tests {
         assert!(invalidates(
             &old,
             &Contact {
-                operator: "vodafone".into(),
+                operator: Operator::Vodafone,
                 ..line()
             },
             &[]
@@ -108,7 +109,7 @@ mod tests {
         assert!(!invalidates(
             &old,
             &Contact {
-                line_type: "faturasiz".into(),
+                line_type: LineType::Faturasiz,
                 ..line()
             },
             &[]

@@ -51,6 +51,12 @@ pub fn payer_for(institution_paid: &[NaiveDate], day: NaiveDate, exception: bool
     }
 }
 
+impl std::fmt::Display for Payer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

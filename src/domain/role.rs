@@ -51,6 +51,14 @@ impl Role {
     }
 }
 
+/// Whether someone with `roles`, responsible for `unit_ids`, may see records
+/// of `unit_id`: reviewers, finance and admins see every unit; officers only
+/// the units they are responsible for; staff no unit (only their own record).
+pub fn sees_unit(roles: &[Role], unit_ids: &[i32], unit_id: i32) -> bool {
+    roles.iter().any(|r| r.sees_all_units())
+        || (roles.contains(&Role::Officer) && unit_ids.contains(&unit_id))
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())

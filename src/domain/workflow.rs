@@ -86,17 +86,18 @@ impl State {
 
     /// Open requests block a new one for the same staff member (the database
     /// enforces the same list with a partial unique index).
+    pub const OPEN: [State; 7] = [
+        State::Draft,
+        State::Submitted,
+        State::Returned,
+        State::Approved,
+        State::Forwarded,
+        State::SmsHold,
+        State::Produced,
+    ];
+
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            State::Draft
-                | State::Submitted
-                | State::Returned
-                | State::Approved
-                | State::Forwarded
-                | State::SmsHold
-                | State::Produced
-        )
+        State::OPEN.contains(&self)
     }
 }
 
@@ -529,6 +530,12 @@ pub fn allowed_triples() -> Vec<(State, Action, Actor)> {
                 .flat_map(move |s| t.actors.iter().map(move |a| (*s, t.action, *a)))
         })
         .collect()
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 #[cfg(test)]

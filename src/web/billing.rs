@@ -18,7 +18,6 @@ use crate::app::AppState;
 use crate::db::{self, AnyConnection, audit::AuditEntry};
 use crate::domain::billing::BillingMonth;
 use crate::domain::money::Money;
-use crate::domain::staff::{line_type_label, operator_label};
 use crate::domain::text::sort_key;
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,11 +104,7 @@ pub async fn page(
     for l in &lines {
         total.add(l.list_kurus, l.billed_kurus);
         group(&mut by_unit, l.unit.clone(), l.list_kurus, l.billed_kurus);
-        let op = format!(
-            "{} · {}",
-            operator_label(&l.operator),
-            line_type_label(&l.line_type)
-        );
+        let op = format!("{} · {}", l.operator.label(), l.line_type.label());
         group(&mut by_operator, op, l.list_kurus, l.billed_kurus);
         let who = format!("{} {} (#{})", l.first_name, l.last_name, l.request_id);
         if l.started {
@@ -317,8 +312,8 @@ pub async fn export(
                         Cell::Text(l.first_name),
                         Cell::Text(l.last_name),
                         Cell::Text(l.unit),
-                        Cell::Text(operator_label(&l.operator).to_owned()),
-                        Cell::Text(line_type_label(&l.line_type).to_owned()),
+                        Cell::Text(l.operator.label().to_owned()),
+                        Cell::Text(l.line_type.label().to_owned()),
                         Cell::Money(l.list_kurus),
                         Cell::Money(l.billed_kurus),
                         Cell::Money(l.list_kurus - l.billed_kurus),

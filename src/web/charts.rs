@@ -4,18 +4,12 @@
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Months, NaiveDate};
 use chrono_tz::Europe::Istanbul;
-use diesel::prelude::*;
 
 use super::errors::AppError;
 use super::page::{Page, render};
 use crate::app::AppState;
-use crate::db::AnyConnection;
-use crate::db::schema::{fee_accruals, requests};
-use crate::domain::billing::BillingMonth;
-use crate::domain::money::Money;
-use crate::domain::staff::operator_label;
+use crate::service::reports::{self, Series};
 
 /// One bar: its label, the value shown, and its geometry in a 600×220 box.
 pub struct Bar {
@@ -42,12 +36,7 @@ const PLOT_HEIGHT: u32 = 180;
 const TOP: u32 = 16;
 
 /// Bars scaled to the largest value (values are non-negative integers).
-pub fn chart(
-    id: &'static str,
-    title: &'static str,
-    unit: &'static str,
-    data: Vec<(String, i64, String)>,
-) -> Chart {
+pub fn chart(id: &'static str, title: &'static str, unit: &'static str, data: Series) -> Chart {
     let max = data.iter().map(|(_, v, _)| *v).max().unwrap_or(0).max(1);
     let n = data.len().max(1) as u32;
     let slot = WIDTH / n;
@@ -86,78 +75,21 @@ struct ChartsPage {
     charts: Vec<Chart>,
 }
 
-fn months_back(today: NaiveDate, n: u32) -> Vec<BillingMonth> {
-    let this = BillingMonth::of(today);
-    (0..n)
-        .rev()
-        .map(|i| {
-            BillingMonth::of(
-                this.first_day()
-                    .checked_sub_months(Months::new(i))
-                    .unwrap_or(today),
-            )
-        })
-        .collect()
-}
-
-fn figures(conn: &mut AnyConnection, today: NaiveDate) -> QueryResult<Vec<Chart>> {
-    let months = months_back(today, 12);
-    let start = months.first().map_or(today, |m| m.first_day());
-    let fees: Vec<(NaiveDate, i64)> = fee_accruals::table
-        .filter(fee_accruals::accrued_on.ge(start))
-        .select((fee_accruals::accrued_on, fee_accruals::gross_kurus))
-        .load(conn)?;
-    let mut fee_bars = Vec::new();
-    let mut active_bars = Vec::new();
-    for m in &months {
-        let gross: i64 = fees
-            .iter()
-            .filter(|(d, _)| BillingMonth::of(*d) == *m)
-            .map(|(_, g)| g)
-            .sum();
-        let label = m.first_day().format("%m.%Y").to_string();
-        fee_bars.push((
-            label.clone(),
-            gross / 100,
-            Money::from_kurus(gross).to_string(),
-        ));
-        let (from, to) = m.utc_bounds();
-        let active: i64 = requests::table
-            .filter(requests::activated_at.lt(to))
-            .filter(requests::ended_at.is_null().or(requests::ended_at.ge(from)))
-            .count()
-            .get_result(conn)?;
-        active_bars.push((label, active, active.to_string()));
-    }
-    let by_operator: Vec<(String, i64)> = requests::table
-        .filter(requests::state.eq("active"))
-        .group_by(requests::operator)
-        .select((requests::operator, diesel::dsl::count_star()))
-        .load(conn)?;
-    let operator_bars = by_operator
-        .into_iter()
-        .map(|(op, n)| (operator_label(&op).to_owned(), n, n.to_string()))
-        .collect();
-    Ok(vec![
-        chart("ucret", "Aylık sertifika ücreti (brüt)", "TL", fee_bars),
-        chart(
-            "aktif",
-            "Ay içinde etkin mobil imza sayısı",
-            "adet",
-            active_bars,
-        ),
+pub async fn page(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
+    let today = state.clock.now().with_timezone(&Istanbul).date_naive();
+    let [fees, active, by_operator] = state
+        .call(move |conn| reports::monthly_figures(conn, today))
+        .await?;
+    let charts = vec![
+        chart("ucret", "Aylık sertifika ücreti (brüt)", "TL", fees),
+        chart("aktif", "Ay içinde etkin mobil imza sayısı", "adet", active),
         chart(
             "operator",
             "Etkin mobil imzalar, operatöre göre",
             "adet",
-            operator_bars,
+            by_operator,
         ),
-    ])
-}
-
-pub async fn page(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
-    let today = state.clock.now().with_timezone(&Istanbul).date_naive();
-    let charts = state.db(move |conn| Ok(figures(conn, today)?)).await?;
+    ];
     render(&ChartsPage { page, charts })
 }
 

@@ -6,63 +6,43 @@
 //! history, notices, audit.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::admin::{Actor as AuditActor, parse_id};
+use super::admin::parse_id;
 use super::errors::AppError;
 use super::forms::{FormData, FormErrors};
-use super::identity::CurrentUser;
 use super::page::{Page, render_status, see_other};
-use super::requests::system_transition;
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
-use crate::db::{self, AnyConnection, audit::AuditEntry, staff::Staff};
-use crate::domain::contact::{ChangeKind, Contact, invalidates, open_request_action};
+use crate::db::{self, staff::Staff};
+use crate::domain::contact::{ChangeKind, Contact};
 use crate::domain::phone::{Msisdn, display as phone_display};
-use crate::domain::staff::{LineType, Operator, operator_label};
-use crate::domain::workflow::{Action, State};
+use crate::domain::staff::{LineType, Operator};
+use crate::domain::workflow::Action;
+use crate::service::Actor;
+use crate::service::contact::{self, Subject};
 
-/// Whose record: the user's own (staff) or one of the officer's units'.
-#[derive(Clone, Copy)]
-enum Subject {
-    Me,
-    Staff(i32),
-}
-
-impl Subject {
-    fn path(self) -> String {
-        match self {
-            Subject::Me => "/bilgilerim/iletisim".into(),
-            Subject::Staff(id) => format!("/personel/{id}/iletisim"),
-        }
-    }
-
-    fn back(self) -> String {
-        match self {
-            Subject::Me => "/bilgilerim".into(),
-            Subject::Staff(id) => format!("/personel/{id}"),
-        }
+fn path_of(subject: Subject) -> String {
+    match subject {
+        Subject::Me => "/bilgilerim/iletisim".into(),
+        Subject::Staff(id) => format!("/personel/{id}/iletisim"),
     }
 }
 
-async fn load(state: &AppState, user: &CurrentUser, subject: Subject) -> Result<Staff, AppError> {
-    let email = user.email.clone();
-    let s = state
-        .db(move |conn| {
-            Ok(match subject {
-                Subject::Me => db::staff::find_by_email(conn, &email)?,
-                Subject::Staff(id) => db::staff::find(conn, id)?,
-            })
-        })
+fn back_of(subject: Subject) -> String {
+    match subject {
+        Subject::Me => "/bilgilerim".into(),
+        Subject::Staff(id) => format!("/personel/{id}"),
+    }
+}
+
+async fn load(state: &AppState, actor: &Actor, subject: Subject) -> Result<Staff, AppError> {
+    let actor = actor.clone();
+    state
+        .call(move |conn| contact::load(conn, &actor, subject))
         .await?
-        .ok_or(AppError::NotFound)?;
-    if let Subject::Staff(_) = subject
-        && !user.unit_ids.contains(&s.unit_id)
-    {
-        return Err(AppError::NotFound);
-    }
-    Ok(s)
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Default)]
@@ -110,8 +90,8 @@ fn form_page(
         &FormPage {
             page,
             name: s.full_name(),
-            action: subject.path(),
-            back: subject.back(),
+            action: path_of(subject),
+            back: back_of(subject),
             v,
             errors,
             operators: Operator::ALL,
@@ -125,8 +105,8 @@ fn form_page(
 fn current(s: &Staff) -> Values {
     Values {
         phone: phone_display(&s.phone),
-        operator: s.operator.clone(),
-        line_type: s.line_type.clone(),
+        operator: s.operator.code().to_owned(),
+        line_type: s.line_type.code().to_owned(),
         has_signature: s.has_signature,
         kinds: Vec::new(),
     }
@@ -135,45 +115,43 @@ fn current(s: &Staff) -> Values {
 pub async fn my_form(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
 ) -> Result<HttpResponse, AppError> {
-    let s = load(&state, &user, Subject::Me).await?;
+    let s = load(&state, &actor, Subject::Me).await?;
     form_page(page, &s, Subject::Me, current(&s), FormErrors::default())
 }
 
 pub async fn staff_form(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let subject = Subject::Staff(parse_id(&path)?);
-    let s = load(&state, &user, subject).await?;
+    let s = load(&state, &actor, subject).await?;
     form_page(page, &s, subject, current(&s), FormErrors::default())
 }
 
 pub async fn my_change(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    change(state, req, page, session, user, Subject::Me, form).await
+    change(state, page, session, actor, Subject::Me, form).await
 }
 
 pub async fn staff_change(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let subject = Subject::Staff(parse_id(&path)?);
-    change(state, req, page, session, user, subject, form).await
+    change(state, page, session, actor, subject, form).await
 }
 
 /// What confirming will do, in plain Turkish.
@@ -194,14 +172,13 @@ struct ConfirmPage {
 
 async fn change(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     subject: Subject,
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let s = load(&state, &user, subject).await?;
+    let s = load(&state, &actor, subject).await?;
     let v = Values {
         phone: f.get("phone").to_owned(),
         operator: f.get("operator").to_owned(),
@@ -231,85 +208,29 @@ async fn change(
     else {
         return form_page(page, &s, subject, v, errors);
     };
-    let old = Contact {
-        phone: s.phone.clone(),
-        operator: s.operator.clone(),
-        line_type: s.line_type.clone(),
-        has_signature: s.has_signature,
-    };
     let new = Contact {
         phone: phone.as_str().to_owned(),
-        operator: operator.code().to_owned(),
-        line_type: line_type.code().to_owned(),
+        operator,
+        line_type,
         has_signature: v.has_signature,
     };
-    if old == new && kinds.is_empty() {
+    if s.contact() == new && kinds.is_empty() {
         session.flash(FlashKind::Info, "Bir değişiklik yapılmadı.");
-        return Ok(see_other(&subject.back()));
+        return Ok(see_other(&back_of(subject)));
     }
-    let invalidating = invalidates(&old, &new, &kinds);
-    let staff_id = s.id;
-    let live = state
-        .db(move |conn| Ok(db::contact::live_requests(conn, staff_id)?))
-        .await?;
-    let affected: Vec<&db::requests::Request> = live
-        .iter()
-        .filter(|r| {
-            invalidating
-                && (r.state == State::Active.code()
-                    || State::from_code(&r.state)
-                        .and_then(open_request_action)
-                        .is_some())
-        })
-        .collect();
-    if !affected.is_empty() && f.get("onay") != "1" {
-        let mut consequences: Vec<Consequence> = affected
-            .iter()
-            .map(|r| Consequence {
-                text: match State::from_code(&r.state).and_then(open_request_action) {
-                    _ if r.state == State::Active.code() => format!(
-                        "Aktif mobil imza (talep #{}) kullanılamaz hale gelecek ve geçersiz sayılacak; aylık ücreti gelecek aydan itibaren kesilir.",
-                        r.id
-                    ),
-                    Some(Action::Return) => format!("Talep #{} henüz Kamu SM'ye iletilmediği için proje sorumlusuna geri gönderilecek.", r.id),
-                    _ => format!("Talep #{} Kamu SM'ye iletildiği için iptal edilecek.", r.id),
-                },
-            })
-            .collect();
-        consequences.push(Consequence {
-            text: "Yeni hat için yeni bir başvuru gerekir; son 3 yıl içinde kurumca ödenmiş bir sertifika varsa yeni sertifika kişisel ödemedir (Şeflik gerekçeli istisna verebilir).".into(),
-        });
-        return render_status(
-            &ConfirmPage {
-                page,
-                name: s.full_name(),
-                action: subject.path(),
-                back: subject.back(),
-                v,
-                consequences,
-            },
-            StatusCode::OK,
-        );
+    if f.get("onay") != "1" {
+        let (staff, n, k) = (s.clone(), new.clone(), kinds.clone());
+        let consequences = state
+            .call(move |conn| contact::consequences(conn, &staff, &n, &k))
+            .await?;
+        if !consequences.is_empty() {
+            return confirm_page(page, &s, subject, v, &consequences);
+        }
     }
-    let actor = AuditActor::of(&user, &req);
     let now = state.clock.now_naive();
-    let kinds_text: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
-    let kinds_text = kinds_text.join(", ");
     let name = s.full_name();
     let invalidated = state
-        .db(move |conn| {
-            apply(
-                conn,
-                &s,
-                &old,
-                new,
-                invalidating,
-                &kinds_text,
-                actor.id,
-                &actor.ip,
-                now,
-            )
-        })
+        .call(move |conn| contact::apply(conn, &actor, &s, new, &kinds, now))
         .await?;
     let text = match invalidated {
         Some(id) => format!(
@@ -318,97 +239,44 @@ async fn change(
         None => format!("{name}: iletişim bilgileri güncellendi."),
     };
     session.flash(FlashKind::Success, text);
-    Ok(see_other(&subject.back()))
+    Ok(see_other(&back_of(subject)))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn apply(
-    conn: &mut AnyConnection,
+/// Says in plain Turkish what confirming will do.
+fn confirm_page(
+    page: Page,
     s: &Staff,
-    old: &Contact,
-    mut new: Contact,
-    invalidating: bool,
-    kinds: &str,
-    actor_id: i32,
-    ip: &str,
-    now: chrono::NaiveDateTime,
-) -> Result<Option<i32>, AppError> {
-    db::transaction(conn, |conn| {
-        let mut invalidated = None;
-        let mut changed: Vec<(i32, State)> = Vec::new();
-        if invalidating {
-            let note = if kinds.is_empty() {
-                "Numara/operatör değişikliği".to_owned()
-            } else {
-                kinds.to_owned()
-            };
-            for r in db::contact::live_requests(conn, s.id)? {
-                let action = if r.state == State::Active.code() {
-                    Some(Action::Invalidate)
-                } else {
-                    State::from_code(&r.state).and_then(open_request_action)
-                };
-                if let Some(action) = action
-                    && let Some(to) =
-                        system_transition(conn, &r, action, &note, Some(actor_id), ip, now)?
-                {
-                    if action == Action::Invalidate {
-                        invalidated = Some(r.id);
-                    }
-                    changed.push((r.id, to));
-                }
-            }
-        }
-        // An unusable signature is not a signature: the field says "yok".
-        if invalidated.is_some() {
-            new.has_signature = false;
-        }
-        db::contact::set_contact(conn, s.id, &new, now)?;
-        db::contact::record(
-            conn,
-            &db::contact::NewChange {
-                staff_id: s.id,
-                at: now,
-                actor_id,
-                old,
-                new: &new,
-                kinds,
-                invalidated_request_id: invalidated,
-            },
-        )?;
-        // The staff member and the unit's officers hear of every consequence.
-        for (id, to) in &changed {
-            let what = match to {
-                State::Invalidated => "aktif mobil imza geçersiz sayıldı".to_owned(),
-                other => format!("talep “{}” durumuna geçti", other.label()),
-            };
-            let text = format!(
-                "{}: hat/SIM/numara/operatör değişikliği nedeniyle {what} (talep #{id}).",
-                s.full_name()
-            );
-            for user in db::contact::recipients(conn, &s.email, s.unit_id)? {
-                db::contact::notify(conn, user, now, &text, &format!("/talep/{id}"))?;
-            }
-        }
-        db::audit::record(
-            conn,
-            &AuditEntry {
-                at: now,
-                actor_id: Some(actor_id),
-                action: "contact.changed",
-                target: &format!("staff:{}", s.id),
-                detail: &format!(
-                    "{} {} → {} {}; {kinds}; geçersiz: {invalidated:?}",
-                    phone_display(&old.phone),
-                    operator_label(&old.operator),
-                    phone_display(&new.phone),
-                    operator_label(&new.operator)
+    subject: Subject,
+    v: Values,
+    consequences: &[contact::Consequence],
+) -> Result<HttpResponse, AppError> {
+    let mut consequences: Vec<Consequence> = consequences
+        .iter()
+        .map(|c| Consequence {
+            text: match c.action {
+                Action::Invalidate => format!(
+                    "Aktif mobil imza (talep #{}) kullanılamaz hale gelecek ve geçersiz sayılacak; aylık ücreti gelecek aydan itibaren kesilir.",
+                    c.request_id
                 ),
-                ip,
+                Action::Return => format!("Talep #{} henüz Kamu SM'ye iletilmediği için proje sorumlusuna geri gönderilecek.", c.request_id),
+                _ => format!("Talep #{} Kamu SM'ye iletildiği için iptal edilecek.", c.request_id),
             },
-        )?;
-        Ok::<_, AppError>(invalidated)
-    })
+        })
+        .collect();
+    consequences.push(Consequence {
+        text: "Yeni hat için yeni bir başvuru gerekir; son 3 yıl içinde kurumca ödenmiş bir sertifika varsa yeni sertifika kişisel ödemedir (Şeflik gerekçeli istisna verebilir).".into(),
+    });
+    render_status(
+        &ConfirmPage {
+            page,
+            name: s.full_name(),
+            action: path_of(subject),
+            back: back_of(subject),
+            v,
+            consequences,
+        },
+        StatusCode::OK,
+    )
 }
 
 /// The contact history shown on the staff page.
@@ -425,13 +293,7 @@ pub fn history_view(rows: Vec<db::contact::HistoryRow>) -> Vec<HistoryView> {
         .map(|(at, who, op, np, oo, no, kinds, inv)| HistoryView {
             at: crate::domain::time::format_local(at),
             who,
-            change: format!(
-                "{} {} → {} {}",
-                phone_display(&op),
-                operator_label(&oo),
-                phone_display(&np),
-                operator_label(&no)
-            ),
+            change: format!("{} {oo} → {} {no}", phone_display(&op), phone_display(&np),),
             kinds,
             invalidated: inv,
         })

@@ -6,6 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
+use crate::service::ServiceError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -28,23 +30,26 @@ impl AppError {
     }
 }
 
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Busy => AppError::Busy,
+            ServiceError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+/// Queries the web layer still runs itself go through the service error's
+/// rules (busy database → 503).
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        // SQLite past its busy timeout: a retryable condition, not a crash.
-        if let diesel::result::Error::DatabaseError(_, info) = &e {
-            let msg = info.message();
-            if msg.contains("database is locked") || msg.contains("database is busy") {
-                return AppError::Busy;
-            }
-        }
-        AppError::Internal(e.into())
+        ServiceError::from(e).into()
     }
 }
 
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
-        tracing::warn!(error = %e, "database pool exhausted");
-        AppError::Busy
+        ServiceError::from(e).into()
     }
 }
 

@@ -21,7 +21,7 @@ use crate::db::{
 };
 use crate::domain::money::{Money, Rate};
 use crate::domain::payer::Payer;
-use crate::domain::staff::{Operator, operator_label};
+use crate::domain::staff::Operator;
 use crate::domain::tckn::mask;
 use crate::domain::text::sort_key;
 
@@ -54,12 +54,8 @@ impl FeeQuery {
             to: date(&self.bitis),
             province_id: opt(&self.il).and_then(|v| v.parse().ok()),
             unit_id: opt(&self.birim).and_then(|v| v.parse().ok()),
-            operator: opt(&self.operator)
-                .and_then(Operator::from_code)
-                .map(|o| o.code().to_owned()),
-            payer: opt(&self.odeyen)
-                .and_then(Payer::from_code)
-                .map(|p| p.code().to_owned()),
+            operator: opt(&self.operator).and_then(Operator::from_code),
+            payer: opt(&self.odeyen).and_then(Payer::from_code),
             status: opt(&self.durum).and_then(InvoiceStatus::from_code),
         }
     }
@@ -141,10 +137,8 @@ impl From<FeeLine> for LineView {
             name: format!("{} {}", l.first_name, l.last_name),
             tckn: mask(&l.tckn),
             unit: l.unit,
-            operator: operator_label(&l.operator).to_owned(),
-            payer: Payer::from_code(&l.payer)
-                .map_or("—", Payer::label)
-                .to_owned(),
+            operator: l.operator.label().to_owned(),
+            payer: l.payer.label().to_owned(),
             net: Money::from_kurus(l.net_kurus).to_string(),
             rate: Rate(l.kdv_bp).label(),
             kdv: Money::from_kurus(l.kdv_kurus).to_string(),
@@ -214,7 +208,7 @@ pub async fn fees(
         total.add(net, kdv, gross);
         let key = match group.as_str() {
             "birim" => unit,
-            "operator" => operator_label(&operator).to_owned(),
+            "operator" => operator.label().to_owned(),
             _ => province_name(province),
         };
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -366,12 +360,8 @@ fn row(l: &FeeLine) -> Row {
         Cell::Text(l.last_name.clone()),
         Cell::Text(l.unit.clone()),
         Cell::Text(format!("{:02}", l.province_id)),
-        Cell::Text(operator_label(&l.operator).to_owned()),
-        Cell::Text(
-            Payer::from_code(&l.payer)
-                .map_or("", Payer::label)
-                .to_owned(),
-        ),
+        Cell::Text(l.operator.label().to_owned()),
+        Cell::Text(l.payer.label().to_owned()),
         Cell::Money(l.net_kurus),
         Cell::Text(Rate(l.kdv_bp).label()),
         Cell::Money(l.kdv_kurus),

@@ -2,58 +2,19 @@
 //! export) and the reconciliation of the "mobil imza" field and line on file
 //! against the signatures themselves (officers for their units, reviewers).
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
-use super::admin::Actor as AuditActor;
 use super::errors::AppError;
 use super::export::{Cell, Format, stream};
 use super::identity::CurrentUser;
 use super::page::{Page, render};
 use crate::app::AppState;
-use crate::db::schema::{requests, staff, units};
-use crate::db::{self, AnyConnection, audit::AuditEntry};
 use crate::domain::phone::display as phone_display;
 use crate::domain::role::Role;
-use crate::domain::staff::operator_label;
 use crate::domain::time::format_local;
-
-pub const EXPIRY_WINDOW_DAYS: i64 = 90;
-
-/// (request, staff, name, unit, valid until, phone, operator)
-type Expiring = (
-    i32,
-    i32,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-    String,
-    String,
-);
-
-fn expiring(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<Expiring>> {
-    let until = now + chrono::Duration::days(EXPIRY_WINDOW_DAYS);
-    requests::table
-        .inner_join(staff::table)
-        .inner_join(units::table)
-        .filter(requests::state.eq("active"))
-        .filter(requests::valid_until.le(until))
-        .order(requests::valid_until)
-        .select((
-            requests::id,
-            staff::id,
-            staff::first_name,
-            staff::last_name,
-            units::name,
-            requests::valid_until.assume_not_null(),
-            requests::phone,
-            requests::operator,
-        ))
-        .load(conn)
-}
+use crate::service::Actor;
+use crate::service::followup::{self, Mismatch};
 
 #[derive(Template)]
 #[template(path = "requests/expiring.html")]
@@ -68,7 +29,7 @@ pub async fn expiring_page(
 ) -> Result<HttpResponse, AppError> {
     let now = state.clock.now_naive();
     let rows = state
-        .db(move |conn| Ok(expiring(conn, now)?))
+        .call(move |conn| followup::expiring(conn, now))
         .await?
         .into_iter()
         .map(|(id, staff, first, last, unit, until, _, _)| {
@@ -96,29 +57,13 @@ const EXPIRING_HEADERS: [&str; 7] = [
 
 pub async fn expiring_export(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let format = Format::from_ext(&path)?;
     let now = state.clock.now_naive();
-    let actor = AuditActor::of(&user, &req);
     let rows = state
-        .db(move |conn| {
-            let rows = expiring(conn, now)?;
-            db::audit::record(
-                conn,
-                &AuditEntry {
-                    at: now,
-                    actor_id: Some(actor.id),
-                    action: "export.expiring",
-                    target: "90 gün",
-                    detail: &format!("{} satır", rows.len()),
-                    ip: &actor.ip,
-                },
-            )?;
-            Ok(rows)
-        })
+        .call(move |conn| followup::export_expiring(conn, &actor, now))
         .await?;
     Ok(stream(
         format,
@@ -134,7 +79,7 @@ pub async fn expiring_export(
                     Cell::Text(unit),
                     Cell::Text(format_local(until)),
                     Cell::Text(phone_display(&phone)),
-                    Cell::Text(operator_label(&operator).to_owned()),
+                    Cell::Text(operator.label().to_owned()),
                 ])?;
             }
             Ok(())
@@ -142,74 +87,11 @@ pub async fn expiring_export(
     ))
 }
 
-pub struct Mismatch {
-    pub staff_id: i32,
-    pub name: String,
-    pub unit: String,
-    pub problem: String,
-}
-
 #[derive(Template)]
 #[template(path = "requests/reconciliation.html")]
 struct ReconciliationPage {
     page: Page,
     rows: Vec<Mismatch>,
-}
-
-/// Staff whose "mobil imza" field or line on file disagrees with their
-/// signatures.
-pub fn mismatches(
-    conn: &mut AnyConnection,
-    unit_ids: Option<&[i32]>,
-) -> QueryResult<Vec<Mismatch>> {
-    let mut q = staff::table
-        .inner_join(units::table)
-        .select((db::staff::Staff::as_select(), units::name))
-        .into_boxed();
-    if let Some(ids) = unit_ids {
-        q = q.filter(staff::unit_id.eq_any(ids.to_vec()));
-    }
-    let people: Vec<(db::staff::Staff, String)> = q.load(conn)?;
-    let mut active_q = requests::table
-        .filter(requests::state.eq("active"))
-        .select((requests::staff_id, requests::phone, requests::operator))
-        .into_boxed();
-    if let Some(ids) = unit_ids {
-        active_q = active_q.filter(requests::unit_id.eq_any(ids.to_vec()));
-    }
-    let active: Vec<(i32, String, String)> = active_q.load(conn)?;
-    let mut out = Vec::new();
-    for (s, unit) in people {
-        let sig = active.iter().find(|(id, _, _)| *id == s.id);
-        let problem = match (s.has_signature, sig) {
-            (true, None) => {
-                Some("“Mobil imza: var” diyor ama aktif bir mobil imzası yok.".to_owned())
-            }
-            (false, Some(_)) => {
-                Some("“Mobil imza: yok” diyor ama aktif bir mobil imzası var.".to_owned())
-            }
-            (_, Some((_, phone, operator))) if *phone != s.phone || *operator != s.operator => {
-                Some(format!(
-                    "Aktif imza {} {} hattında; kayıtta {} {}.",
-                    phone_display(phone),
-                    operator_label(operator),
-                    phone_display(&s.phone),
-                    operator_label(&s.operator)
-                ))
-            }
-            _ => None,
-        };
-        if let Some(problem) = problem {
-            out.push(Mismatch {
-                staff_id: s.id,
-                name: s.full_name(),
-                unit,
-                problem,
-            });
-        }
-    }
-    out.sort_by_cached_key(|m| crate::domain::text::sort_key(&m.name));
-    Ok(out)
 }
 
 pub async fn reconciliation(
@@ -225,7 +107,7 @@ pub async fn reconciliation(
         return Err(AppError::Forbidden);
     };
     let rows = state
-        .db(move |conn| Ok(mismatches(conn, scope.as_deref())?))
+        .call(move |conn| followup::mismatches(conn, scope.as_deref()))
         .await?;
     render(&ReconciliationPage { page, rows })
 }

@@ -40,6 +40,12 @@ impl FormData {
             .collect()
     }
 
+    /// Replaces every value of `key` with `value`.
+    pub fn set(&mut self, key: &str, value: &str) {
+        self.0.retain(|(k, _)| k != key);
+        self.0.push((key.to_owned(), value.to_owned()));
+    }
+
     pub fn checked(&self, key: &str) -> bool {
         matches!(self.get(key), "on" | "1" | "true")
     }

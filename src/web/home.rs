@@ -9,6 +9,7 @@ use super::page::{Page, render};
 use crate::app::AppState;
 use crate::db;
 use crate::domain::role::Role;
+use crate::domain::workflow::State;
 
 #[derive(Template)]
 #[template(path = "home/dashboard.html")]
@@ -85,12 +86,12 @@ fn waiting_for(
     now: chrono::NaiveDateTime,
 ) -> Result<Vec<(String, String)>, AppError> {
     let mut out = Vec::new();
-    let count = |counts: &[(String, i64)], s: &str| {
-        counts.iter().find(|(c, _)| c == s).map_or(0, |(_, n)| *n)
+    let count = |counts: &[(State, i64)], s: State| {
+        counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n)
     };
     if user.has(Role::Officer) {
         let counts = db::requests::counts_by_state(conn, Some(&user.unit_ids), Some(true))?;
-        let returned = count(&counts, "returned");
+        let returned = count(&counts, State::Returned);
         if returned > 0 {
             out.push((
                 format!("{returned} talep düzeltme için size geri gönderildi."),
@@ -107,14 +108,14 @@ fn waiting_for(
     }
     if user.has(Role::Reviewer) {
         let counts = db::requests::counts_by_state(conn, None, Some(true))?;
-        let submitted = count(&counts, "submitted");
+        let submitted = count(&counts, State::Submitted);
         if submitted > 0 {
             out.push((
                 format!("{submitted} talep incelemenizi bekliyor."),
                 "/inceleme?sekme=submitted".into(),
             ));
         }
-        let hold = super::requests::hold_rule(conn)?;
+        let hold = db::settings::hold_rule(conn)?;
         let ending =
             db::requests::holds_ending(conn, now - chrono::Duration::hours(hold.hours - 1))?;
         if ending > 0 {
@@ -146,11 +147,8 @@ fn waiting_for(
                 .next()
         {
             out.push((
-                format!(
-                    "Mobil imza başvurunuzun durumu: {}.",
-                    crate::domain::workflow::state_label(&l.state)
-                ),
-                format!("/talep/{}", l.id),
+                format!("Mobil imza başvurunuzun durumu: {}.", l.state),
+                crate::paths::request(l.id),
             ));
         }
     }

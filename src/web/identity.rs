@@ -16,7 +16,8 @@ use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db;
 use crate::domain::auth::{SessionState, session_state};
-use crate::domain::role::Role;
+use crate::domain::role::{Role, sees_unit};
+use crate::service::Actor;
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -45,8 +46,12 @@ impl CurrentUser {
     /// Whether this user may see records of `unit_id`: reviewers, finance and
     /// admins see every unit; officers only the units they are responsible for.
     pub fn can_see_unit(&self, unit_id: i32) -> bool {
-        self.roles.iter().any(|r| r.sees_all_units())
-            || (self.has(Role::Officer) && self.unit_ids.contains(&unit_id))
+        sees_unit(&self.roles, &self.unit_ids, unit_id)
+    }
+
+    /// This user as the service layer sees them, acting from `ip`.
+    pub fn actor(&self, ip: &str) -> Actor {
+        Actor::user(self.id, &self.email, &self.roles, &self.unit_ids, ip)
     }
 
     /// The check record handlers use: another unit's record is "not found",
@@ -70,6 +75,21 @@ impl actix_web::FromRequest for CurrentUser {
             req.extensions()
                 .get::<CurrentUser>()
                 .cloned()
+                .ok_or(AppError::Forbidden),
+        )
+    }
+}
+
+/// The signed-in user as the service layer's actor, acting from the client's
+/// address. Only reachable behind `require_login`.
+impl actix_web::FromRequest for Actor {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let user = req.extensions().get::<CurrentUser>().cloned();
+        ready(
+            user.map(|u| u.actor(&client_ip(req)))
                 .ok_or(AppError::Forbidden),
         )
     }

@@ -11,11 +11,9 @@ use crate::app::AppState;
 use crate::db;
 use crate::domain::hold::format_remaining;
 use crate::domain::phone::display as phone_display;
-use crate::domain::request::reason_label;
-use crate::domain::staff::{line_type_label, operator_label};
 use crate::domain::tckn::mask;
 use crate::domain::time::format_local;
-use crate::domain::workflow::{State, state_label};
+use crate::domain::workflow::State;
 
 pub struct MyRequest {
     pub id: i32,
@@ -60,7 +58,7 @@ pub async fn home(
             let unit = db::units::find(conn, s.unit_id)?
                 .map(|u| u.name)
                 .unwrap_or_default();
-            let hold = super::requests::hold_rule(conn)?;
+            let hold = db::settings::hold_rule(conn)?;
             let filter = db::requests::Filter {
                 staff_id: Some(s.id),
                 ..Default::default()
@@ -72,7 +70,7 @@ pub async fn home(
             let requests = lines
                 .into_iter()
                 .map(|l| {
-                    let in_hold = l.state == State::SmsHold.code();
+                    let in_hold = l.state == State::SmsHold;
                     let hold_text = match (
                         in_hold,
                         full.iter().find(|r| r.id == l.id).and_then(|r| r.sms_at),
@@ -90,8 +88,8 @@ pub async fn home(
                     MyRequest {
                         id: l.id,
                         version: l.version,
-                        state: state_label(&l.state).to_owned(),
-                        reason: reason_label(&l.reason).to_owned(),
+                        state: l.state.label().to_owned(),
+                        reason: l.reason.label().to_owned(),
                         date: format_local(l.submitted_at.unwrap_or(l.created_at)),
                         hold: hold_text,
                         in_hold,
@@ -103,8 +101,8 @@ pub async fn home(
                 tckn: mask(&s.tckn),
                 unit,
                 phone: phone_display(&s.phone),
-                operator: operator_label(&s.operator).to_owned(),
-                line_type: line_type_label(&s.line_type).to_owned(),
+                operator: s.operator.label().to_owned(),
+                line_type: s.line_type.label().to_owned(),
                 has_signature: s.has_signature,
             };
             Ok((Some(record), requests))

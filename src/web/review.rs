@@ -14,7 +14,6 @@ use super::export::{csv_bytes, download, xlsx_bytes};
 use super::forms::FormData;
 use super::identity::CurrentUser;
 use super::page::{Page, render, see_other};
-use super::requests::{ActionInput, Outcome, STALE, run_action};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{
@@ -22,12 +21,13 @@ use crate::db::{
     units::UnitRow,
 };
 use crate::domain::auth::safe_next;
-use crate::domain::request::{Reason, reason_label};
+use crate::domain::request::Reason;
 use crate::domain::role::Role;
-use crate::domain::staff::{Operator, operator_label};
+use crate::domain::staff::Operator;
 use crate::domain::tckn::mask;
 use crate::domain::time::format_local;
-use crate::domain::workflow::{Action, state_label};
+use crate::domain::workflow::{Action, State};
+use crate::service::requests::{self as requests, ActionInput};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -107,9 +107,9 @@ impl From<Line> for LineView {
             name: format!("{} {}", l.first_name, l.last_name),
             tckn: mask(&l.tckn),
             unit: l.unit,
-            state: state_label(&l.state).to_owned(),
-            reason: reason_label(&l.reason).to_owned(),
-            operator: operator_label(&l.operator).to_owned(),
+            state: l.state.label().to_owned(),
+            reason: l.reason.label().to_owned(),
+            operator: l.operator.label().to_owned(),
             date: format_local(l.submitted_at.unwrap_or(l.created_at)),
             flagged: l.flagged,
         }
@@ -195,12 +195,8 @@ async fn list(
         unit_ids: scope.clone(),
         province_id: ListQuery::get(&q.il).and_then(|v| v.parse().ok()),
         unit_id: ListQuery::get(&q.birim).and_then(|v| v.parse().ok()),
-        operator: ListQuery::get(&q.operator)
-            .and_then(Operator::from_code)
-            .map(|o| o.code().to_owned()),
-        reason: ListQuery::get(&q.gerekce)
-            .and_then(Reason::from_code)
-            .map(|r| r.code().to_owned()),
+        operator: ListQuery::get(&q.operator).and_then(Operator::from_code),
+        reason: ListQuery::get(&q.gerekce).and_then(Reason::from_code),
         from: local_day_start(ListQuery::get(&q.baslangic), 0),
         to: local_day_start(ListQuery::get(&q.bitis), 1),
         search: ListQuery::get(&q.q).map(str::to_owned),
@@ -209,7 +205,7 @@ async fn list(
     match tab.as_str() {
         "all" => {}
         "flagged" => filter.flagged_only = true,
-        s => filter.states = vec![s.to_owned()],
+        s => filter.states = State::from_code(s).into_iter().collect(),
     }
     let order = if ListQuery::get(&q.sira) == Some("eski") {
         Order::OldestFirst
@@ -219,7 +215,7 @@ async fn list(
     let after = ListQuery::get(&q.sonra).and_then(|v| v.parse().ok());
     let units_scope = scope.clone();
     let now = state.clock.now_naive();
-    let closed_cached: Option<Vec<(String, i64)>> = state
+    let closed_cached: Option<Vec<(State, i64)>> = state
         .closed_counts
         .lock()
         .ok()
@@ -262,7 +258,7 @@ async fn list(
                     }
                 }
                 None => {
-                    let hold = super::requests::hold_rule(conn)?;
+                    let hold = db::settings::hold_rule(conn)?;
                     let ending = db::requests::holds_ending(
                         conn,
                         now - chrono::Duration::hours(hold.hours - 1),
@@ -280,10 +276,9 @@ async fn list(
         })
         .await?;
     if refresh_closed && let Ok(mut cache) = state.closed_counts.lock() {
-        let open = db::requests::OPEN_STATES;
         let closed = counts
             .iter()
-            .filter(|(s, _)| !open.contains(&s.as_str()))
+            .filter(|(s, _)| !s.is_open())
             .cloned()
             .collect();
         *cache = Some((now, closed));
@@ -310,7 +305,10 @@ async fn list(
     let count_of = |code: &str| match code {
         "all" => counts.iter().map(|(_, n)| n).sum(),
         "flagged" => flagged,
-        c => counts.iter().find(|(s, _)| s == c).map_or(0, |(_, n)| *n),
+        c => counts
+            .iter()
+            .find(|(s, _)| s.code() == c)
+            .map_or(0, |(_, n)| *n),
     };
     let tabs = tabs_def
         .iter()
@@ -370,9 +368,8 @@ pub async fn officer_list(
 /// Each row runs on its own; the flash says what happened to each.
 pub async fn bulk(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: TypedSession,
-    user: CurrentUser,
+    actor: crate::service::Actor,
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
     let back = safe_next(Some(f.get("geri"))).to_owned();
@@ -386,59 +383,21 @@ pub async fn bulk(
         session.flash(FlashKind::Error, "İşlem için en az bir talep seçin.");
         return Ok(see_other(&back));
     }
-    let mut template = ActionInput::from_form(&f);
-    let batch = template.action == "batch";
-    if batch {
-        template.action = Action::Forward.code().into();
+    let mut form = f;
+    if form.get("action") == "batch" {
+        form.set("action", Action::Forward.code());
     }
-    let ip = AuditActor::of(&user, &req).ip;
+    let Some(template) = ActionInput::from_form(&form) else {
+        session.flash(FlashKind::Error, "Bilinmeyen işlem.");
+        return Ok(see_other(&back));
+    };
     let now = state.clock.now_naive();
-    let (done, failed, batch_id) = state
-        .db(move |conn| {
-            let run = |conn: &mut db::AnyConnection,
-                       batch_id: Option<i32>|
-             -> Result<(usize, Vec<String>), AppError> {
-                let mut done = 0;
-                let mut failed = Vec::new();
-                for (id, version) in &selected {
-                    let input = ActionInput {
-                        version: *version,
-                        batch_id,
-                        ..template.clone()
-                    };
-                    match run_action(conn, &user, &ip, *id, &input, now)? {
-                        Outcome::Done(_) => done += 1,
-                        Outcome::Stale => failed.push(format!("#{id}: {STALE}")),
-                        Outcome::NotFound => failed.push(format!("#{id}: talep bulunamadı.")),
-                        Outcome::Forbidden(m) | Outcome::Refused(m) => {
-                            failed.push(format!("#{id}: {m}"))
-                        }
-                    }
-                }
-                Ok((done, failed))
-            };
-            if batch {
-                // The batch and its requests land together, or not at all.
-                db::transaction(conn, |conn| {
-                    let b = db::batches::create(conn, user.id, now)?;
-                    let (done, failed) = run(conn, Some(b))?;
-                    if done == 0 {
-                        return Err(AppError::BadRequest);
-                    }
-                    Ok((done, failed, Some(b)))
-                })
-                .or_else(|e| match e {
-                    AppError::BadRequest => Ok((
-                        0,
-                        vec!["Seçilen taleplerin hiçbiri iletilemedi.".into()],
-                        None,
-                    )),
-                    e => Err(e),
-                })
-            } else {
-                run(conn, None).map(|(d, f)| (d, f, None))
-            }
-        })
+    let requests::Bulk {
+        done,
+        failed,
+        batch_id,
+    } = state
+        .call(move |conn| requests::bulk(conn, &actor, &selected, &template, now))
         .await?;
     if done > 0 {
         let text = match batch_id {
@@ -510,9 +469,9 @@ pub async fn batch(
             sicil_no: l.sicil_no,
             email: l.email,
             phone: crate::domain::phone::display(&l.phone),
-            operator: operator_label(&l.operator).to_owned(),
+            operator: l.operator.label().to_owned(),
             unit: l.unit,
-            state: state_label(&l.state).to_owned(),
+            state: l.state.label().to_owned(),
         })
         .collect();
     if lines.is_empty() {
@@ -603,7 +562,7 @@ pub async fn batch_export(
                 l.sicil_no,
                 l.email,
                 crate::domain::phone::display(&l.phone),
-                operator_label(&l.operator).to_owned(),
+                l.operator.label().to_owned(),
             ]
         })
         .collect();

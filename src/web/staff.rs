@@ -15,7 +15,7 @@ use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{self, audit::AuditEntry, staff::Staff, units::UnitRow};
 use crate::domain::phone::display as phone_display;
-use crate::domain::staff::{LineType, Operator, StaffInput, line_type_label, operator_label};
+use crate::domain::staff::{LineType, Operator, StaffInput};
 use crate::domain::tckn::mask;
 use crate::domain::text::sort_key;
 
@@ -84,8 +84,8 @@ pub async fn list(
             title: s.title,
             unit,
             phone: phone_display(&s.phone),
-            operator: operator_label(&s.operator).to_owned(),
-            line_type: line_type_label(&s.line_type).to_owned(),
+            operator: s.operator.label().to_owned(),
+            line_type: s.line_type.label().to_owned(),
             has_signature: s.has_signature,
         })
         .collect();
@@ -194,8 +194,8 @@ pub async fn edit_form(
         title: s.title,
         email: s.email,
         phone: phone_display(&s.phone),
-        operator: s.operator,
-        line_type: s.line_type,
+        operator: s.operator.code().to_owned(),
+        line_type: s.line_type.code().to_owned(),
         has_signature: if s.has_signature { "var" } else { "yok" }.into(),
     };
     render(&FormPage {
@@ -275,8 +275,8 @@ async fn save(
             .await?
             .ok_or(AppError::NotFound)?;
         v.phone = phone_display(&stored.phone);
-        v.operator = stored.operator;
-        v.line_type = stored.line_type;
+        v.operator = stored.operator.code().to_owned();
+        v.line_type = stored.line_type.code().to_owned();
         v.has_signature = if stored.has_signature { "var" } else { "yok" }.into();
     }
     let unit_id = f.get("unit_id").to_owned();

@@ -220,7 +220,7 @@ fn plan(
                 errors.push("Bu e-posta adresi dosyada birden fazla kez geçiyor.".into());
             }
             if let Some(s) = by_tckn.get(v.tckn.as_str()) {
-                let line_changes = s.phone != v.phone.as_str() || s.operator != v.operator.code();
+                let line_changes = s.phone != v.phone.as_str() || s.operator != v.operator;
                 if line_changes && !db::contact::live_requests(conn, s.id)?.is_empty() {
                     // The consequences of a line change are applied (and
                     // confirmed) on the contact-change page, not by a list.

@@ -2,23 +2,17 @@
 //! rule took effect (the rule is young and may change).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::Actor;
 use crate::app::AppState;
-use crate::db::{self, audit::AuditEntry};
-use crate::domain::hold::HoldRule;
+use crate::db::settings::DATE_FORMAT;
+use crate::service::{Actor, settings};
 use crate::web::errors::AppError;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::identity::CurrentUser;
 use crate::web::page::{Page, render_status, see_other};
-use crate::web::requests::hold_rule;
 use crate::web::session::{FlashKind, TypedSession};
-
-pub const HOLD_HOURS: &str = "nes_hold_hours";
-pub const HOLD_START: &str = "nes_hold_start";
 
 #[derive(Template)]
 #[template(path = "admin/settings.html")]
@@ -30,14 +24,8 @@ struct SettingsPage {
 }
 
 pub async fn form(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
-    let (hours, start) = state
-        .db(|conn| {
-            let rule = hold_rule(conn)?;
-            let start = db::settings::get(conn, HOLD_START)?
-                .unwrap_or_else(|| HoldRule::default_start().format("%Y-%m-%d").to_string());
-            Ok((rule.hours.to_string(), start))
-        })
-        .await?;
+    let (hours, start) = state.call(settings::hold).await?;
+    let (hours, start) = (hours.to_string(), start.format(DATE_FORMAT).to_string());
     render_status(
         &SettingsPage {
             page,
@@ -51,10 +39,9 @@ pub async fn form(state: web::Data<AppState>, page: Page) -> Result<HttpResponse
 
 pub async fn save(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
     let (hours, start) = (
@@ -69,7 +56,7 @@ pub async fn save(
             "Bekleme süresi 0 ile 72 saat arasında bir tam sayı olmalı.",
         );
     }
-    let d = NaiveDate::parse_from_str(&start, "%Y-%m-%d").ok();
+    let d = NaiveDate::parse_from_str(&start, DATE_FORMAT).ok();
     if d.is_none() {
         errors.add("start", "Yürürlük tarihini gg.aa.yyyy olarak seçin.");
     }
@@ -84,27 +71,9 @@ pub async fn save(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let actor = Actor::of(&user, &req);
     let now = state.clock.now_naive();
     state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                db::settings::set(conn, HOLD_HOURS, &h.to_string())?;
-                db::settings::set(conn, HOLD_START, &d.format("%Y-%m-%d").to_string())?;
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(actor.id),
-                        action: "settings.updated",
-                        target: "nes_hold",
-                        detail: &format!("{h} saat, yürürlük {}", d.format("%d.%m.%Y")),
-                        ip: &actor.ip,
-                    },
-                )?;
-                Ok::<_, AppError>(())
-            })
-        })
+        .call(move |conn| settings::set_hold(conn, &actor, h, d, now))
         .await?;
     session.flash(FlashKind::Success, "Ayarlar kaydedildi.");
     Ok(see_other("/yonetim/ayarlar"))

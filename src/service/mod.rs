@@ -1,0 +1,169 @@
+//! Use cases, one module per area. Each public function takes a connection,
+//! a plain [`Actor`], a typed input and `now`; it opens one transaction for a
+//! change and returns a domain outcome or a [`ServiceError`]. Nothing here
+//! knows HTTP: the web layer, the jobs and the CLI are all just callers.
+//!
+//! Which error goes where: a refusal a user should read is an
+//! [`Outcome::Refused`] (or `Forbidden`, `NotFound`, `Stale`); a
+//! [`ServiceError`] is a fault (database busy, a broken invariant) that the
+//! caller reports without details.
+
+pub mod billing;
+pub mod contact;
+pub mod expiry;
+pub mod followup;
+pub mod reports;
+pub mod requests;
+pub mod settings;
+
+use chrono::NaiveDateTime;
+
+use crate::db::{self, AnyConnection, audit::AuditEntry};
+use crate::domain::role::{Role, sees_unit};
+use crate::domain::workflow;
+
+/// Who is acting: a signed-in user as their roles and units, or the system
+/// (scheduler, CLI). `origin` is the client address, or what started the
+/// work (`"cli"`, `"zamanlayıcı"`); it goes to the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: Option<i32>,
+    pub email: String,
+    pub roles: Vec<Role>,
+    pub unit_ids: Vec<i32>,
+    pub origin: String,
+}
+
+impl Actor {
+    pub fn user(id: i32, email: &str, roles: &[Role], unit_ids: &[i32], origin: &str) -> Self {
+        Self {
+            id: Some(id),
+            email: email.to_owned(),
+            roles: roles.to_vec(),
+            unit_ids: unit_ids.to_vec(),
+            origin: origin.to_owned(),
+        }
+    }
+
+    /// The portal itself: no user, no roles; it acts through the table's
+    /// `System` rows only ([`requests::system_transition`]).
+    pub fn system(origin: &str) -> Self {
+        Self {
+            id: None,
+            email: String::new(),
+            roles: Vec::new(),
+            unit_ids: Vec::new(),
+            origin: origin.to_owned(),
+        }
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn can_see_unit(&self, unit_id: i32) -> bool {
+        sees_unit(&self.roles, &self.unit_ids, unit_id)
+    }
+
+    /// Whether the actor may see a request at all (others get "not found").
+    pub fn can_view_request(&self, unit_id: i32, staff_email: &str) -> bool {
+        self.can_see_unit(unit_id) || self.is_staff_member(staff_email)
+    }
+
+    /// The roles of the transition table this actor acts as on a request of
+    /// `unit_id` for the staff member `staff_email`.
+    pub fn workflow_actors(&self, unit_id: i32, staff_email: &str) -> Vec<workflow::Actor> {
+        let mut out = Vec::new();
+        if self.has(Role::Officer) && self.unit_ids.contains(&unit_id) {
+            out.push(workflow::Actor::Officer);
+        }
+        if self.has(Role::Reviewer) {
+            out.push(workflow::Actor::Reviewer);
+        }
+        if self.is_staff_member(staff_email) {
+            out.push(workflow::Actor::Staff);
+        }
+        out
+    }
+
+    fn is_staff_member(&self, staff_email: &str) -> bool {
+        self.has(Role::Staff) && !self.email.is_empty() && self.email == staff_email
+    }
+}
+
+/// What a use case answers when it did not fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome<T = ()> {
+    Done(T),
+    /// Not allowed for this actor at all.
+    Forbidden(String),
+    /// Allowed in principle, refused now, with the reason in Turkish.
+    Refused(String),
+    /// Someone changed the record after the actor saw it.
+    Stale,
+    NotFound,
+}
+
+/// The message for [`Outcome::Stale`].
+pub const STALE: &str = "Bu talep sizden önce değiştirildi; sayfayı yenileyip güncel durumu görün.";
+
+/// A fault: nothing the user typed caused it, and nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The database stayed locked past its busy timeout: retryable.
+    #[error("database busy")]
+    Busy,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ServiceError {
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        ServiceError::Internal(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(e: diesel::result::Error) -> Self {
+        // SQLite past its busy timeout: a retryable condition, not a crash.
+        if let diesel::result::Error::DatabaseError(_, info) = &e {
+            let msg = info.message();
+            if msg.contains("database is locked") || msg.contains("database is busy") {
+                return ServiceError::Busy;
+            }
+        }
+        ServiceError::Internal(e.into())
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ServiceError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        tracing::warn!(error = %e, "database pool exhausted");
+        ServiceError::Busy
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// The audit row of a change, written in the change's transaction.
+pub fn audit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    detail: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    db::audit::record(
+        conn,
+        &AuditEntry {
+            at: now,
+            actor_id: actor.id,
+            action,
+            target,
+            detail,
+            ip: &actor.origin,
+        },
+    )?;
+    Ok(())
+}
