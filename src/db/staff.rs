@@ -134,6 +134,35 @@ pub fn with_unit_names(
     q.load(conn)
 }
 
+/// Staff with one of these T.C. numbers or e-mails, in chunks (SQLite
+/// limits the number of bound parameters).
+pub fn matching(
+    conn: &mut AnyConnection,
+    tcs: &[String],
+    emails: &[String],
+) -> QueryResult<Vec<Staff>> {
+    let mut out: Vec<Staff> = Vec::new();
+    for chunk in tcs.chunks(5000) {
+        out.extend(
+            staff::table
+                .filter(staff::tckn.eq_any(chunk))
+                .select(Staff::as_select())
+                .load(conn)?,
+        );
+    }
+    for chunk in emails.chunks(5000) {
+        out.extend(
+            staff::table
+                .filter(staff::email.eq_any(chunk))
+                .select(Staff::as_select())
+                .load(conn)?,
+        );
+    }
+    out.sort_by_key(|s| s.id);
+    out.dedup_by_key(|s| s.id);
+    Ok(out)
+}
+
 pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<Staff>> {
     staff::table
         .filter(staff::email.eq(email))

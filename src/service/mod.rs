@@ -15,6 +15,7 @@ pub mod followup;
 pub mod reports;
 pub mod requests;
 pub mod settings;
+pub mod staff_import;
 
 use chrono::NaiveDateTime;
 

@@ -3,24 +3,21 @@
 //! transaction. Nothing is written before the confirm. An import belongs to
 //! the officer who uploaded it; for anyone else it does not exist.
 
-use std::collections::{HashMap, HashSet};
-
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use futures_util::StreamExt;
 
-use super::admin::{Actor as AuditActor, parse_id};
+use super::admin::parse_id;
 use super::errors::AppError;
 use super::export::download;
-use super::identity::CurrentUser;
 use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
-use crate::db::{self, AnyConnection, audit::AuditEntry, staff::Staff};
-use crate::domain::staff::{ValidStaff, search_key};
-use crate::domain::staff_import::{self, ImportRow};
+use crate::domain::staff_import;
+use crate::service::Actor;
+use crate::service::staff_import::{self as imports, Confirmed, Plan, PlannedRow};
 
 pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
@@ -76,9 +73,8 @@ async fn read_file(mut payload: Multipart) -> Result<Option<(String, Vec<u8>)>, 
 
 pub async fn upload(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
     payload: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let refuse = |page, msg: String| {
@@ -105,197 +101,12 @@ pub async fn upload(
         Ok(rows) => rows,
         Err(e) => return refuse(page, e.to_string()),
     };
-    let json = serde_json::to_string(&rows).map_err(AppError::internal)?;
-    let actor = AuditActor::of(&user, &req);
     let now = state.clock.now_naive();
     let file_name: String = name.chars().take(200).collect();
     let id = state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                let id = db::imports::create(conn, user.id, &file_name, &json, now)?;
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(actor.id),
-                        action: "import.uploaded",
-                        target: &format!("import:{id}"),
-                        detail: &format!("{file_name}, {} satır", rows.len()),
-                        ip: &actor.ip,
-                    },
-                )?;
-                Ok::<_, AppError>(id)
-            })
-        })
+        .call(move |conn| imports::store(conn, &actor, &file_name, &rows, now))
         .await?;
     Ok(see_other(&format!("/personel/ice-aktar/{id}")))
-}
-
-/// What confirming will do with one row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Plan {
-    Create,
-    Update(i32),
-    Invalid(Vec<String>),
-}
-
-pub struct PlannedRow {
-    pub row: ImportRow,
-    pub plan: Plan,
-    pub valid: Option<(ValidStaff, i32)>,
-}
-
-impl PlannedRow {
-    pub fn name(&self) -> String {
-        format!("{} {}", self.row.input.first_name, self.row.input.last_name)
-    }
-
-    pub fn tckn_masked(&self) -> String {
-        crate::domain::tckn::mask(self.row.input.tckn.trim())
-    }
-}
-
-/// Decides every row against the database as it is now: units by name among
-/// the officer's, existing staff by T.C., duplicates within the file.
-fn plan(
-    conn: &mut AnyConnection,
-    user: &CurrentUser,
-    rows: Vec<ImportRow>,
-) -> Result<Vec<PlannedRow>, AppError> {
-    let all_units = db::units::list(conn)?;
-    let unit_by_name: HashMap<String, (i32, bool)> = all_units
-        .iter()
-        .map(|u| {
-            (
-                search_key(&u.unit.name),
-                (u.unit.id, user.unit_ids.contains(&u.unit.id)),
-            )
-        })
-        .collect();
-    let tcs: Vec<String> = rows
-        .iter()
-        .map(|r| r.input.tckn.trim().to_owned())
-        .collect();
-    let emails: Vec<String> = rows
-        .iter()
-        .map(|r| r.input.email.trim().to_lowercase())
-        .collect();
-    let existing: Vec<Staff> = load_existing(conn, &tcs, &emails)?;
-    let by_tckn: HashMap<&str, &Staff> = existing.iter().map(|s| (s.tckn.as_str(), s)).collect();
-    let by_email: HashMap<&str, &Staff> = existing.iter().map(|s| (s.email.as_str(), s)).collect();
-    let mut seen_tc = HashSet::new();
-    let mut seen_email = HashSet::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut errors: Vec<String> = Vec::new();
-        let valid = row
-            .input
-            .validate()
-            .map_err(|list| errors.extend(list.into_iter().map(|(_, m)| m)))
-            .ok();
-        let unit = match unit_by_name.get(&search_key(&row.unit)) {
-            None if row.unit.trim().is_empty() => {
-                errors.push("Birim boş bırakılamaz.".into());
-                None
-            }
-            None => {
-                errors.push(format!("“{}” adlı bir birim bulunamadı.", row.unit.trim()));
-                None
-            }
-            Some((_, false)) => {
-                errors.push(format!(
-                    "“{}” birimi sizin sorumluluğunuzda değil.",
-                    row.unit.trim()
-                ));
-                None
-            }
-            Some((id, true)) => Some(*id),
-        };
-        let mut plan = Plan::Create;
-        if let Some(v) = &valid {
-            if !seen_tc.insert(v.tckn.as_str().to_owned()) {
-                errors.push("Bu T.C. kimlik numarası dosyada birden fazla kez geçiyor.".into());
-            }
-            if !seen_email.insert(v.email.as_str().to_owned()) {
-                errors.push("Bu e-posta adresi dosyada birden fazla kez geçiyor.".into());
-            }
-            if let Some(s) = by_tckn.get(v.tckn.as_str()) {
-                let line_changes = s.phone != v.phone.as_str() || s.operator != v.operator;
-                if line_changes && !db::contact::live_requests(conn, s.id)?.is_empty() {
-                    // The consequences of a line change are applied (and
-                    // confirmed) on the contact-change page, not by a list.
-                    errors.push(
-                        "Bu personelin aktif imzası ya da açık talebi var; numara/operatör değişikliği “İletişim değişikliği” sayfasından yapılmalı."
-                            .into(),
-                    );
-                } else if user.unit_ids.contains(&s.unit_id) {
-                    plan = Plan::Update(s.id);
-                } else {
-                    errors.push(
-                        "Bu personel sizin sorumluluğunuzda olmayan bir birime kayıtlı.".into(),
-                    );
-                }
-            }
-            if let Some(s) = by_email.get(v.email.as_str())
-                && s.tckn != v.tckn.as_str()
-            {
-                errors.push("Bu e-posta adresi başka bir personele ait.".into());
-            }
-        }
-        let (plan, valid) = match (errors.is_empty(), valid, unit) {
-            (true, Some(v), Some(u)) => (plan, Some((v, u))),
-            _ => (Plan::Invalid(errors), None),
-        };
-        out.push(PlannedRow { row, plan, valid });
-    }
-    Ok(out)
-}
-
-/// Existing staff matching the file's T.C. numbers or e-mails, in chunks
-/// (SQLite limits the number of bound parameters).
-fn load_existing(
-    conn: &mut AnyConnection,
-    tcs: &[String],
-    emails: &[String],
-) -> Result<Vec<Staff>, AppError> {
-    use crate::db::schema::staff;
-    use diesel::prelude::*;
-    let mut out: Vec<Staff> = Vec::new();
-    for chunk in tcs.chunks(5000) {
-        out.extend(
-            staff::table
-                .filter(staff::tckn.eq_any(chunk))
-                .select(Staff::as_select())
-                .load(conn)?,
-        );
-    }
-    for chunk in emails.chunks(5000) {
-        out.extend(
-            staff::table
-                .filter(staff::email.eq_any(chunk))
-                .select(Staff::as_select())
-                .load(conn)?,
-        );
-    }
-    out.sort_by_key(|s| s.id);
-    out.dedup_by_key(|s| s.id);
-    Ok(out)
-}
-
-async fn load_import(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i32,
-) -> Result<(db::imports::Import, Vec<ImportRow>), AppError> {
-    let imp = state
-        .db(move |conn| Ok(db::imports::find(conn, id)?))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if imp.user_id != user.id {
-        return Err(AppError::NotFound);
-    }
-    let rows: Vec<ImportRow> = serde_json::from_str(&imp.rows_json).map_err(AppError::internal)?;
-    Ok((imp, rows))
 }
 
 #[derive(Template)]
@@ -314,12 +125,14 @@ struct PreviewPage {
 pub async fn preview(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let (imp, rows) = load_import(&state, &user, id).await?;
-    let rows = state.db(move |conn| plan(conn, &user, rows)).await?;
+    let (imp, rows) = state
+        .call(move |conn| imports::preview(conn, &actor, id))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let creates = rows.iter().filter(|r| r.plan == Plan::Create).count();
     let updates = rows
         .iter()
@@ -340,67 +153,26 @@ pub async fn preview(
 
 pub async fn confirm(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let (_, rows) = load_import(&state, &user, id).await?;
-    let actor = AuditActor::of(&user, &req);
     let now = state.clock.now_naive();
-    let written = state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                if !db::imports::mark_committed(conn, id, now)? {
-                    return Ok(None);
-                }
-                let planned = plan(conn, &user, rows)?;
-                let (mut created, mut updated) = (0, 0);
-                for p in &planned {
-                    let Some((v, unit)) = &p.valid else { continue };
-                    let search = v.search_name();
-                    let values = db::staff::values(v, *unit, &search, now);
-                    match p.plan {
-                        Plan::Create => {
-                            db::staff::insert(conn, &values, now)?;
-                            created += 1;
-                        }
-                        Plan::Update(staff_id) => {
-                            db::staff::update(conn, staff_id, &values)?;
-                            updated += 1;
-                        }
-                        Plan::Invalid(_) => {}
-                    }
-                }
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(actor.id),
-                        action: "import.committed",
-                        target: &format!("import:{id}"),
-                        detail: &format!(
-                            "{created} eklendi, {updated} güncellendi, {} hatalı satır atlandı",
-                            planned.len() - created - updated
-                        ),
-                        ip: &actor.ip,
-                    },
-                )?;
-                Ok::<_, AppError>(Some((created, updated)))
-            })
-        })
-        .await?;
-    match written {
-        Some((0, 0)) => session.flash(
+    let confirmed = state
+        .call(move |conn| imports::confirm(conn, &actor, id, now))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match confirmed {
+        Confirmed::Written { created: 0, updated: 0 } => session.flash(
             FlashKind::Error,
             "Dosyada yazılabilecek geçerli satır yoktu; hiçbir kayıt değişmedi.",
         ),
-        Some((c, u)) => session.flash(
+        Confirmed::Written { created, updated } => session.flash(
             FlashKind::Success,
-            format!("İçe aktarma tamamlandı: {c} personel eklendi, {u} personel güncellendi."),
+            format!("İçe aktarma tamamlandı: {created} personel eklendi, {updated} personel güncellendi."),
         ),
-        None => session.flash(FlashKind::Info, "Bu içe aktarma daha önce onaylanmıştı."),
+        Confirmed::Already => session.flash(FlashKind::Info, "Bu içe aktarma daha önce onaylanmıştı."),
     }
     Ok(see_other("/personel"))
 }
