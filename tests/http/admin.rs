@@ -2,14 +2,13 @@
 
 use mobilimza::domain::role::Role;
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, spawn_app, spawn_org};
 
 #[tokio::test]
 async fn an_admin_creates_an_officer_who_then_logs_in_and_sees_their_unit() {
-    let app = spawn_app().await;
-    app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
+    let app = spawn_org().await;
     let unit = app.add_unit(76, "Iğdır Valiliği").to_string();
-    let admin = app.logged_in("admin@kurum.gov.tr").await;
+    let admin = app.login_admin().await;
     let r = admin
         .post(
             "/yonetim/kullanicilar/yeni",
@@ -50,9 +49,8 @@ async fn an_admin_creates_an_officer_who_then_logs_in_and_sees_their_unit() {
 
 #[tokio::test]
 async fn bad_user_input_is_explained_in_turkish_and_nothing_is_written() {
-    let app = spawn_app().await;
-    app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
-    let admin = app.logged_in("admin@kurum.gov.tr").await;
+    let app = spawn_org().await;
+    let admin = app.login_admin().await;
     let before = app.count("users");
     let r = admin
         .post(
@@ -106,11 +104,10 @@ async fn bad_user_input_is_explained_in_turkish_and_nothing_is_written() {
 
 #[tokio::test]
 async fn deactivating_a_user_ends_their_sessions_and_blocks_login() {
-    let app = spawn_app().await;
-    app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
-    let id = app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
-    let finance = app.logged_in("mali@kurum.gov.tr").await;
-    let admin = app.logged_in("admin@kurum.gov.tr").await;
+    let app = spawn_org().await;
+    let id = app.finance;
+    let finance = app.login_finance().await;
+    let admin = app.login_admin().await;
     let form = admin.get(&format!("/yonetim/kullanicilar/{id}")).await;
     assert!(form.body.contains("value=\"Hüseyin Şahin\""));
     let r = admin
@@ -136,9 +133,9 @@ async fn deactivating_a_user_ends_their_sessions_and_blocks_login() {
 
 #[tokio::test]
 async fn an_admin_cannot_lock_themselves_out() {
-    let app = spawn_app().await;
-    let id = app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
-    let admin = app.logged_in("admin@kurum.gov.tr").await;
+    let app = spawn_org().await;
+    let id = app.admin;
+    let admin = app.login_admin().await;
     let r = admin
         .post(
             &format!("/yonetim/kullanicilar/{id}"),

@@ -3,9 +3,8 @@
 
 use chrono::{TimeZone, Utc};
 use mobilimza::db::requests::RequestUpdate;
-use mobilimza::domain::role::Role;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_org};
 
 fn utc(y: i32, m: u32, d: u32) -> chrono::NaiveDateTime {
     Utc.with_ymd_and_hms(y, m, d, 9, 0, 0)
@@ -33,16 +32,9 @@ fn snapshot(app: &TestApp, month: &str) -> Vec<(i32, i64, i64)> {
 
 #[tokio::test]
 async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
-    let app = spawn_app().await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
-    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    let app = spawn_org().await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    let finance = app.login_finance().await;
     let a = active(
         &app,
         app.add_staff(unit, 1, "Ayşe", "Yılmaz", "a@kurum.gov.tr"),
@@ -234,9 +226,8 @@ fn the_cli_runs_a_month_and_refuses_a_bad_one() {
 
 #[tokio::test]
 async fn admins_keep_rate_tables_without_overlaps_or_gaps() {
-    let app = spawn_app().await;
-    app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
-    let admin = app.logged_in("admin@kurum.gov.tr").await;
+    let app = spawn_org().await;
+    let admin = app.login_admin().await;
     let page = admin.get("/yonetim/ucretler").await;
     assert!(page.body.contains("Cumhurbaşkanı Kararı 7346") && page.body.contains("%20"));
     assert!(
@@ -346,8 +337,7 @@ async fn admins_keep_rate_tables_without_overlaps_or_gaps() {
         )
         .await;
     assert_eq!(r.status, 303);
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user("s@kurum.gov.tr", "S", &[Role::Officer], &[unit]);
+    let (unit, officer) = (app.unit_a, app.officer_a);
     let v = app.add_staff(unit, 4, "Deniz", "Er", "d@kurum.gov.tr");
     {
         use diesel::prelude::*;

@@ -3,44 +3,11 @@
 
 use chrono::{TimeZone, Utc};
 use mobilimza::db::requests::RequestUpdate;
-use mobilimza::domain::role::Role;
 
-use crate::helpers::{Browser, TestApp, spawn_app};
-
-struct World {
-    app: TestApp,
-    unit: i32,
-    staff: i32,
-    officer_id: i32,
-    officer: Browser,
-    me: Browser,
-}
-
-async fn world() -> World {
-    let app = spawn_app().await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer_id = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("ilknur@kurum.gov.tr", "İlknur Yıldız", &[Role::Staff], &[]);
-    let staff = app.add_staff(unit, 1, "İlknur", "Yıldız", "ilknur@kurum.gov.tr");
-    let officer = app.logged_in("sorumlu@kurum.gov.tr").await;
-    let me = app.logged_in("ilknur@kurum.gov.tr").await;
-    World {
-        app,
-        unit,
-        staff,
-        officer_id,
-        officer,
-        me,
-    }
-}
+use crate::helpers::{World, spawn_world};
 
 fn active_signature(w: &World) -> i32 {
-    let id = w.app.add_request(w.staff, "active", w.officer_id);
+    let id = w.app.add_request(w.staff, "active", w.app.officer_a);
     let at = Utc
         .with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
         .single()
@@ -99,9 +66,9 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
         ("nothing relevant", with(&[]), false),
     ];
     for (what, fields, invalidates) in cases {
-        let w = world().await;
+        let w = spawn_world().await;
         let id = active_signature(&w);
-        let r = w.me.post("/bilgilerim/iletisim", &fields).await;
+        let r = w.person.post("/bilgilerim/iletisim", &fields).await;
         if invalidates {
             assert_eq!(r.status, 200, "{what}: confirmation first");
             assert!(
@@ -118,13 +85,16 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
             let mut confirmed = fields.clone();
             confirmed.push(("onay", "1"));
             assert_eq!(
-                w.me.post("/bilgilerim/iletisim", &confirmed).await.status,
+                w.person
+                    .post("/bilgilerim/iletisim", &confirmed)
+                    .await
+                    .status,
                 303
             );
             let req = w.app.request(id);
             assert_eq!(req.state, "invalidated", "{what}");
             assert!(req.ended_at.is_some());
-            let me = w.me.get("/bilgilerim").await;
+            let me = w.person.get("/bilgilerim").await;
             assert!(
                 me.body.contains("<dt>Mobil imza</dt><dd>Yok</dd>"),
                 "{what}: the field says yok"
@@ -138,7 +108,8 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
                 "{what}: officer notified"
             );
             assert!(
-                w.me.get(&format!("/talep/{id}"))
+                w.person
+                    .get(&format!("/talep/{id}"))
                     .await
                     .body
                     .contains("Geçersiz kılındı")
@@ -152,10 +123,11 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
 
 #[tokio::test]
 async fn cancelling_the_confirmation_changes_nothing() {
-    let w = world().await;
+    let w = spawn_world().await;
     let id = active_signature(&w);
-    let r =
-        w.me.post(
+    let r = w
+        .person
+        .post(
             "/bilgilerim/iletisim",
             &with(&[("phone", "0533 999 88 77")]),
         )
@@ -163,7 +135,8 @@ async fn cancelling_the_confirmation_changes_nothing() {
     assert!(r.body.contains("Vazgeç (hiçbir şey değişmez)"));
     // "Vazgeç" is a link back: following it posts nothing.
     assert!(
-        w.me.get("/bilgilerim")
+        w.person
+            .get("/bilgilerim")
             .await
             .body
             .contains("0532 123 45 67")
@@ -180,8 +153,8 @@ async fn open_requests_are_returned_before_forwarding_and_cancelled_after() {
         ("forwarded", "cancelled"),
         ("sms_hold", "cancelled"),
     ] {
-        let w = world().await;
-        let id = w.app.add_request(w.staff, state, w.officer_id);
+        let w = spawn_world().await;
+        let id = w.app.add_request(w.staff, state, w.app.officer_a);
         let fields = with(&[
             ("phone", "0533 999 88 77"),
             ("kinds", "numara"),
@@ -200,7 +173,11 @@ async fn open_requests_are_returned_before_forwarding_and_cancelled_after() {
             "{state}: the reason is in the history"
         );
         assert!(
-            w.me.get("/").await.body.contains(&format!("(talep #{id})")),
+            w.person
+                .get("/")
+                .await
+                .body
+                .contains(&format!("(talep #{id})")),
             "{state}: the staff member is told"
         );
         let staff_page = w.officer.get(&format!("/personel/{}", w.staff)).await;
@@ -215,7 +192,7 @@ async fn open_requests_are_returned_before_forwarding_and_cancelled_after() {
 
 #[tokio::test]
 async fn billing_stops_the_month_after_an_invalidation() {
-    let w = world().await;
+    let w = spawn_world().await;
     let id = active_signature(&w);
     w.app.clock.set(
         Utc.with_ymd_and_hms(2026, 10, 15, 9, 0, 0)
@@ -223,7 +200,10 @@ async fn billing_stops_the_month_after_an_invalidation() {
             .expect("t"),
     );
     let fields = with(&[("kinds", "sim"), ("onay", "1")]);
-    assert_eq!(w.me.post("/bilgilerim/iletisim", &fields).await.status, 303);
+    assert_eq!(
+        w.person.post("/bilgilerim/iletisim", &fields).await.status,
+        303
+    );
     let run = |m: &str| {
         let month = mobilimza::domain::billing::BillingMonth::parse(m).expect("month");
         mobilimza::web::billing::run_month(
@@ -247,11 +227,10 @@ async fn billing_stops_the_month_after_an_invalidation() {
 
 #[tokio::test]
 async fn officers_reach_only_their_units_staff_and_bad_numbers_are_refused() {
-    let w = world().await;
-    let other_unit = w.app.add_unit(34, "Kadıköy Kaymakamlığı");
+    let w = spawn_world().await;
     let foreign = w
         .app
-        .add_staff(other_unit, 9, "Başka", "Kişi", "b@kurum.gov.tr");
+        .add_staff(w.app.unit_b, 9, "Başka", "Kişi", "b@kurum.gov.tr");
     assert_eq!(
         w.officer
             .get(&format!("/personel/{foreign}/iletisim"))
@@ -269,8 +248,9 @@ async fn officers_reach_only_their_units_staff_and_bad_numbers_are_refused() {
             .status,
         404
     );
-    let r =
-        w.me.post(
+    let r = w
+        .person
+        .post(
             "/bilgilerim/iletisim",
             &with(&[("phone", "0312 123 45 67")]),
         )
@@ -278,14 +258,13 @@ async fn officers_reach_only_their_units_staff_and_bad_numbers_are_refused() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("5 ile başlayan 10 hane"));
     assert_eq!(w.app.count("contact_changes"), 0);
-    let _ = w.unit;
 }
 
 use mobilimza::clock::Clock as _;
 
 #[tokio::test]
 async fn after_an_invalidation_the_officer_files_for_the_new_line_and_imports_cannot_bypass_it() {
-    let w = world().await;
+    let w = spawn_world().await;
     let id = active_signature(&w);
     let fields = with(&[("operator", "vodafone"), ("kinds", "tasima"), ("onay", "1")]);
     assert_eq!(
@@ -315,8 +294,10 @@ async fn after_an_invalidation_the_officer_files_for_the_new_line_and_imports_ca
     );
 
     // A spreadsheet with a new number for someone with a live request is refused for that row.
-    let other = w.app.add_staff(w.unit, 2, "Cem", "Ak", "cem@kurum.gov.tr");
-    w.app.add_request(other, "submitted", w.officer_id);
+    let other = w
+        .app
+        .add_staff(w.app.unit_a, 2, "Cem", "Ak", "cem@kurum.gov.tr");
+    w.app.add_request(other, "submitted", w.app.officer_a);
     let csv = format!(
         "T.C. Kimlik No;Ad;Soyad;Sicil No;Unvan;Birim;Kurumsal E-posta;Cep Telefonu;Operatör;Hat Tipi;Mobil İmza\n{};Cem;Ak;1;Memur;Çankaya Kaymakamlığı;cem@kurum.gov.tr;0533 111 22 33;Turkcell;Faturalı;Yok\n",
         crate::helpers::tckn(2)

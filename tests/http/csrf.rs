@@ -2,15 +2,14 @@
 
 use mobilimza::domain::role::Role;
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, STAFF_EMAIL, spawn_app, spawn_org};
 
 const CSRF_MESSAGE: &str = "Güvenlik doğrulaması başarısız";
 
 #[tokio::test]
 async fn admin_post_without_or_with_a_wrong_token_is_refused_and_changes_nothing() {
-    let app = spawn_app().await;
-    app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
-    let b = app.logged_in("admin@kurum.gov.tr").await;
+    let app = spawn_org().await;
+    let b = app.login_admin().await;
     let units_before = app.count("units");
     let fields = [
         ("province_id", "6"),
@@ -36,19 +35,15 @@ async fn admin_post_without_or_with_a_wrong_token_is_refused_and_changes_nothing
 
 #[tokio::test]
 async fn login_password_change_and_logout_need_the_token_too() {
-    let app = spawn_app().await;
-    app.add_user("ayse@kurum.gov.tr", "Ayşe Yılmaz", &[Role::Staff], &[]);
+    let app = spawn_org().await;
     let anon = app.browser();
     let r = anon
-        .post_raw(
-            "/giris",
-            &[("email", "ayse@kurum.gov.tr"), ("password", PASSWORD)],
-        )
+        .post_raw("/giris", &[("email", STAFF_EMAIL), ("password", PASSWORD)])
         .await;
     assert_eq!(r.status, 403);
     assert_eq!(app.count("sessions"), 0);
 
-    let b = app.logged_in("ayse@kurum.gov.tr").await;
+    let b = app.login_staff().await;
     let r = b
         .post_raw(
             "/hesap/parola",
@@ -61,10 +56,7 @@ async fn login_password_change_and_logout_need_the_token_too() {
         .await;
     assert_eq!(r.status, 403);
     assert_eq!(
-        app.browser()
-            .login("ayse@kurum.gov.tr", PASSWORD)
-            .await
-            .status,
+        app.browser().login(STAFF_EMAIL, PASSWORD).await.status,
         303,
         "password unchanged"
     );

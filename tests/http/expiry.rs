@@ -4,32 +4,23 @@
 use chrono::{Duration, Months, TimeZone, Utc};
 use mobilimza::clock::Clock as _;
 use mobilimza::db::requests::RequestUpdate;
-use mobilimza::domain::role::Role;
 use mobilimza::jobs::expiry;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{Org, spawn_org_with};
 
-async fn setup() -> (TestApp, i32, i32, i32, i32) {
-    let app = spawn_app_with(&[
+async fn setup() -> (Org, i32, i32) {
+    let app = spawn_org_with(&[
         ("SESSION_IDLE_MINUTES", "100000000"),
         ("SESSION_MAX_HOURS", "1000000"),
     ])
     .await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("ilknur@kurum.gov.tr", "İlknur Yıldız", &[Role::Staff], &[]);
-    let staff = app.add_staff(unit, 1, "İlknur", "Yıldız", "ilknur@kurum.gov.tr");
+    let staff = app.add_staff_record();
     let produced = Utc
         .with_ymd_and_hms(2026, 1, 15, 9, 0, 0)
         .single()
         .expect("t")
         .naive_utc();
-    let id = app.add_request(staff, "active", officer);
+    let id = app.add_request(staff, "active", app.officer_a);
     app.set_request(
         id,
         &RequestUpdate {
@@ -39,12 +30,12 @@ async fn setup() -> (TestApp, i32, i32, i32, i32) {
             ..Default::default()
         },
     );
-    (app, unit, officer, staff, id)
+    (app, staff, id)
 }
 
 #[tokio::test]
 async fn expiry_exactly_after_three_years_and_each_reminder_once() {
-    let (app, _, _, _, id) = setup().await;
+    let (app, _, id) = setup().await;
     let until = app.request(id).valid_until.expect("valid until");
     assert_eq!(until.to_string(), "2029-01-15 09:00:00");
     let run = |at: chrono::NaiveDateTime| {
@@ -69,7 +60,7 @@ async fn expiry_exactly_after_three_years_and_each_reminder_once() {
     assert_eq!(run(until).expired, 1);
     assert_eq!(app.request(id).state, "expired");
     assert_eq!(run(until + Duration::days(1)).expired, 0, "once");
-    let me = app.logged_in("ilknur@kurum.gov.tr").await;
+    let me = app.login_staff().await;
     let home = me.get("/").await;
     assert!(
         home.body.contains("7 gün kala hatırlatma") && home.body.contains("süresi doldu"),
@@ -86,9 +77,9 @@ async fn expiry_exactly_after_three_years_and_each_reminder_once() {
 
 #[tokio::test]
 async fn renewal_opens_three_months_before_expiry_and_is_prefilled() {
-    let (app, _, _, staff, id) = setup().await;
+    let (app, staff, id) = setup().await;
     let until = app.request(id).valid_until.expect("valid until");
-    let officer = app.logged_in("sorumlu@kurum.gov.tr").await;
+    let officer = app.login_officer_a().await;
     let form = officer
         .get(&format!("/talepler/yeni?personel={staff}&gerekce=yenileme"))
         .await;
@@ -125,10 +116,9 @@ async fn renewal_opens_three_months_before_expiry_and_is_prefilled() {
 
 #[tokio::test]
 async fn reviewers_see_and_export_what_expires_in_90_days() {
-    let (app, _, _, _, id) = setup().await;
+    let (app, _, id) = setup().await;
     let until = app.request(id).valid_until.expect("valid until");
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let reviewer = app.login_reviewer().await;
     app.clock.set((until - Duration::days(120)).and_utc());
     assert!(
         reviewer
@@ -143,14 +133,15 @@ async fn reviewers_see_and_export_what_expires_in_90_days() {
     let csv = reviewer.get("/inceleme/suresi-dolacak.csv").await;
     assert!(csv.body.contains("\"İlknur\";\"Yıldız\""), "{}", csv.body);
     assert_eq!(app.count("audit_log WHERE action = 'export.expiring'"), 1);
-    let officer = app.logged_in("sorumlu@kurum.gov.tr").await;
+    let officer = app.login_officer_a().await;
     assert_eq!(officer.get("/inceleme/suresi-dolacak").await.status, 403);
     let _ = app.clock.now();
 }
 
 #[tokio::test]
 async fn reconciliation_lists_exactly_the_mismatched_staff() {
-    let (app, unit, officer_id, ilknur, _) = setup().await;
+    let (app, ilknur, _) = setup().await;
+    let (unit, officer_id) = (app.unit_a, app.officer_a);
     use diesel::prelude::*;
     use mobilimza::db::schema::staff;
     // İlknur: active signature but the field says "yok".
@@ -186,14 +177,13 @@ async fn reconciliation_lists_exactly_the_mismatched_staff() {
         .expect("var");
     app.add_request(ece, "active", officer_id);
     // Another unit's mismatch is not the officer's business.
-    let other_unit = app.add_unit(34, "Kadıköy Kaymakamlığı");
-    let far = app.add_staff(other_unit, 5, "Uzak", "Kişi", "uzak@kurum.gov.tr");
+    let far = app.add_staff(app.unit_b, 5, "Uzak", "Kişi", "uzak@kurum.gov.tr");
     diesel::update(staff::table.find(far))
         .set(staff::has_signature.eq(true))
         .execute(&mut app.conn())
         .expect("var");
 
-    let officer = app.logged_in("sorumlu@kurum.gov.tr").await;
+    let officer = app.login_officer_a().await;
     let page = officer.get("/mutabakat").await;
     assert_eq!(page.status, 200);
     let rows = page.body.matches("<tr><td>").count();
@@ -217,13 +207,12 @@ async fn reconciliation_lists_exactly_the_mismatched_staff() {
             )
     );
     assert!(!page.body.contains("Ece Su") && !page.body.contains("Uzak Kişi"));
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let reviewer = app.login_reviewer().await;
     assert!(
         reviewer.get("/mutabakat").await.body.contains("Uzak Kişi"),
         "reviewers see every unit"
     );
-    let staff_user = app.logged_in("ilknur@kurum.gov.tr").await;
+    let staff_user = app.login_staff().await;
     assert_eq!(staff_user.get("/mutabakat").await.status, 403);
     let _ = ilknur;
 }

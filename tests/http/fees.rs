@@ -6,9 +6,8 @@ use diesel::prelude::*;
 use mobilimza::clock::Clock as _;
 use mobilimza::db::requests::RequestUpdate;
 use mobilimza::db::schema::{fee_accruals, requests};
-use mobilimza::domain::role::Role;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TestApp, spawn_org_with};
 
 fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<Utc> {
     // 12:00 in Istanbul.
@@ -59,20 +58,13 @@ fn fee_of(app: &TestApp, request: i32) -> FeeRow {
 
 #[tokio::test]
 async fn fees_follow_the_kdv_change_and_the_payer_rule() {
-    let app = spawn_app_with(&[
+    let app = spawn_org_with(&[
         ("SESSION_IDLE_MINUTES", "100000000"),
         ("SESSION_MAX_HOURS", "1000000"),
     ])
     .await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    let reviewer = app.login_reviewer().await;
     let a = app.add_staff(unit, 1, "Ayşe", "Yılmaz", "ayse@kurum.gov.tr");
     let b = app.add_staff(unit, 2, "Bora", "Kaya", "bora@kurum.gov.tr");
 
@@ -215,16 +207,9 @@ async fn fees_follow_the_kdv_change_and_the_payer_rule() {
 
 #[tokio::test]
 async fn production_is_refused_when_no_fee_is_defined() {
-    let app = spawn_app_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let app = spawn_org_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    let reviewer = app.login_reviewer().await;
     let s = app.add_staff(unit, 1, "Ayşe", "Yılmaz", "ayse@kurum.gov.tr");
     diesel::delete(mobilimza::db::schema::certificate_fees::table)
         .execute(&mut app.conn())
@@ -248,22 +233,14 @@ async fn production_is_refused_when_no_fee_is_defined() {
 #[tokio::test]
 async fn the_report_on_screen_in_csv_and_in_xlsx_agree() {
     use calamine::Reader;
-    let app = spawn_app_with(&[
+    let app = spawn_org_with(&[
         ("SESSION_IDLE_MINUTES", "100000000"),
         ("SESSION_MAX_HOURS", "1000000"),
     ])
     .await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
-    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    let reviewer = app.login_reviewer().await;
+    let finance = app.login_finance().await;
     let people = [
         app.add_staff(
             unit,
@@ -356,18 +333,10 @@ async fn the_report_on_screen_in_csv_and_in_xlsx_agree() {
 
 #[tokio::test]
 async fn finance_records_invoices_for_many_fees_at_once() {
-    let app = spawn_app_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
-    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    let app = spawn_org_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    let reviewer = app.login_reviewer().await;
+    let finance = app.login_finance().await;
     for n in 1..=2 {
         let s = app.add_staff(unit, n, "Ad", "Soyad", &format!("s{n}@kurum.gov.tr"));
         let id = in_hold(&app, s, officer);
@@ -454,18 +423,10 @@ async fn finance_records_invoices_for_many_fees_at_once() {
 
 #[tokio::test]
 async fn charts_show_fees_and_signatures_with_their_numbers() {
-    let app = spawn_app_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    app.add_user("mali@kurum.gov.tr", "Hüseyin Şahin", &[Role::Finance], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
-    let finance = app.logged_in("mali@kurum.gov.tr").await;
+    let app = spawn_org_with(&[("SESSION_IDLE_MINUTES", "1440")]).await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    let reviewer = app.login_reviewer().await;
+    let finance = app.login_finance().await;
     let id = in_hold(
         &app,
         app.add_staff(unit, 1, "Ayşe", "Yılmaz", "a@kurum.gov.tr"),

@@ -7,47 +7,15 @@ use mobilimza::db::requests::RequestUpdate;
 use mobilimza::domain::role::Role;
 use mobilimza::domain::workflow::{Action, Actor, State, allowed_triples};
 
-use crate::helpers::{Browser, TestApp, spawn_app_with};
-
-struct World {
-    app: TestApp,
-    unit: i32,
-    staff: i32,
-    officer: Browser,
-    reviewer: Browser,
-    person: Browser,
-    officer_id: i32,
-}
+use crate::helpers::{Browser, TestApp, World, spawn_world_with};
 
 async fn world() -> World {
     // The clock jumps hours ahead here; sessions must outlive that.
-    let app = spawn_app_with(&[
+    spawn_world_with(&[
         ("SESSION_IDLE_MINUTES", "1440"),
         ("SESSION_MAX_HOURS", "48"),
     ])
-    .await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let officer_id = app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[unit],
-    );
-    app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    app.add_user("ilknur@kurum.gov.tr", "İlknur Yıldız", &[Role::Staff], &[]);
-    let staff = app.add_staff(unit, 1, "İlknur", "Yıldız", "ilknur@kurum.gov.tr");
-    let officer = app.logged_in("sorumlu@kurum.gov.tr").await;
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
-    let person = app.logged_in("ilknur@kurum.gov.tr").await;
-    World {
-        app,
-        unit,
-        staff,
-        officer,
-        reviewer,
-        person,
-        officer_id,
-    }
+    .await
 }
 
 fn request_id(location: Option<&str>) -> i32 {
@@ -266,7 +234,7 @@ async fn every_state_action_role_triple_is_allowed_exactly_when_the_table_says()
                 // A fresh request in `state`; earlier ones are closed so the
                 // one-open-request rule does not interfere.
                 w.app.set_request_state_all_closed(w.staff);
-                let id = w.app.add_request(w.staff, state.code(), w.officer_id);
+                let id = w.app.add_request(w.staff, state.code(), w.app.officer_a);
                 w.app.set_request(id, &facts_for(action, &w.app));
                 let before = w.app.request(id);
                 let history_before = w
@@ -333,7 +301,7 @@ impl TestApp {
 #[tokio::test]
 async fn production_waits_exactly_six_hours_after_the_sms() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "sms_hold", w.officer_id);
+    let id = w.app.add_request(w.staff, "sms_hold", w.app.officer_a);
     let sms = w.app.clock.now_naive();
     w.app.set_request(
         id,
@@ -366,7 +334,7 @@ async fn production_waits_exactly_six_hours_after_the_sms() {
 #[tokio::test]
 async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "sms_hold", w.officer_id);
+    let id = w.app.add_request(w.staff, "sms_hold", w.app.officer_a);
     w.app.set_request(
         id,
         &RequestUpdate {
@@ -393,7 +361,7 @@ async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     .await;
 
     // After production the action is neither offered nor accepted.
-    let id = w.app.add_request(w.staff, "produced", w.officer_id);
+    let id = w.app.add_request(w.staff, "produced", w.app.officer_a);
     let me = w.person.get("/bilgilerim").await;
     assert!(!me.body.contains("Bu başvuru bilgim dışında yapıldı"));
     assert!(
@@ -418,7 +386,7 @@ async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
 #[tokio::test]
 async fn two_reviewers_at_once_one_wins_the_other_is_told() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "submitted", w.officer_id);
+    let id = w.app.add_request(w.staff, "submitted", w.app.officer_a);
     w.app
         .add_user("sef2@kurum.gov.tr", "Hasan Kaya", &[Role::Reviewer], &[]);
     let second = w.app.logged_in("sef2@kurum.gov.tr").await;
@@ -494,7 +462,7 @@ async fn one_open_request_per_staff_member_and_a_double_click_files_once() {
 #[tokio::test]
 async fn bad_input_on_actions_is_explained_and_changes_nothing() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "submitted", w.officer_id);
+    let id = w.app.add_request(w.staff, "submitted", w.app.officer_a);
     let r = w
         .reviewer
         .act(id, &[("action", "return"), ("note", "  ")])
@@ -510,9 +478,10 @@ async fn bad_input_on_actions_is_explained_and_changes_nothing() {
     assert_eq!(r.status, 409);
     assert_eq!(w.app.request(id).state, "submitted");
     let draft = w.app.add_request(
-        w.app.add_staff(w.unit, 2, "Ali", "Can", "ali@kurum.gov.tr"),
+        w.app
+            .add_staff(w.app.unit_a, 2, "Ali", "Can", "ali@kurum.gov.tr"),
         "draft",
-        w.officer_id,
+        w.app.officer_a,
     );
     let r = w
         .officer
@@ -526,9 +495,11 @@ async fn bad_input_on_actions_is_explained_and_changes_nothing() {
 #[tokio::test]
 async fn bulk_approve_and_return_report_each_row() {
     let w = world().await;
-    let a = w.app.add_request(w.staff, "submitted", w.officer_id);
-    let other = w.app.add_staff(w.unit, 3, "Cem", "Ak", "cem@kurum.gov.tr");
-    let b = w.app.add_request(other, "submitted", w.officer_id);
+    let a = w.app.add_request(w.staff, "submitted", w.app.officer_a);
+    let other = w
+        .app
+        .add_staff(w.app.unit_a, 3, "Cem", "Ak", "cem@kurum.gov.tr");
+    let b = w.app.add_request(other, "submitted", w.app.officer_a);
     let r = w
         .reviewer
         .post(
@@ -578,9 +549,7 @@ async fn bulk_approve_and_return_report_each_row() {
 #[tokio::test]
 async fn an_admin_changes_the_hold_length_and_bad_values_are_refused() {
     let w = world().await;
-    w.app
-        .add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
-    let admin = w.app.logged_in("admin@kurum.gov.tr").await;
+    let admin = w.app.login_admin().await;
     let form = admin.get("/yonetim/ayarlar").await;
     assert!(form.body.contains("value=\"6\"") && form.body.contains("value=\"2025-05-05\""));
     let r = admin
@@ -599,7 +568,7 @@ async fn an_admin_changes_the_hold_length_and_bad_values_are_refused() {
         303
     );
     assert_eq!(w.reviewer.get("/yonetim/ayarlar").await.status, 403);
-    let id = w.app.add_request(w.staff, "sms_hold", w.officer_id);
+    let id = w.app.add_request(w.staff, "sms_hold", w.app.officer_a);
     w.app.set_request(
         id,
         &RequestUpdate {

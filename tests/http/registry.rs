@@ -1,21 +1,14 @@
 //! The staff registry: forms, Turkish search, unit scope, bulk import.
 
 use mobilimza::clock::Clock as _;
-use mobilimza::domain::role::Role;
 
-use crate::helpers::{TestApp, spawn_app, tckn};
+use crate::helpers::{Browser, Org, spawn_org, tckn};
 
-async fn setup() -> (TestApp, i32, i32, crate::helpers::Browser) {
-    let app = spawn_app().await;
-    let mine = app.add_unit(6, "Çankaya Kaymakamlığı");
-    let theirs = app.add_unit(34, "Kadıköy Kaymakamlığı");
-    app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[mine],
-    );
-    let b = app.logged_in("sorumlu@kurum.gov.tr").await;
+/// The organisation, its two units and a browser for unit A's officer.
+async fn setup() -> (Org, i32, i32, Browser) {
+    let app = spawn_org().await;
+    let b = app.login_officer_a().await;
+    let (mine, theirs) = (app.unit_a, app.unit_b);
     (app, mine, theirs, b)
 }
 
@@ -259,14 +252,8 @@ async fn an_xlsx_template_round_trips_through_the_import() {
 #[tokio::test]
 async fn officers_get_404_for_other_units_records_requests_batches_and_imports() {
     let (app, mine, theirs, b) = setup().await;
-    app.add_user(
-        "diger@kurum.gov.tr",
-        "Diğer Sorumlu",
-        &[Role::Officer],
-        &[theirs],
-    );
-    let other = app.logged_in("diger@kurum.gov.tr").await;
-    let reviewer_id = app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
+    let other = app.login_officer_b().await;
+    let reviewer_id = app.reviewer;
     let their_staff = app.add_staff(theirs, 9, "Kadıköylü", "Personel", "k@kurum.gov.tr");
     let their_request = app.add_request(their_staff, "submitted", reviewer_id);
     let batch = mobilimza::db::batches::create(&mut app.conn(), reviewer_id, app.clock.now_naive())
@@ -327,13 +314,12 @@ async fn officers_get_404_for_other_units_records_requests_batches_and_imports()
 #[tokio::test]
 async fn staff_see_only_their_own_requests() {
     let (app, mine, _, _) = setup().await;
-    let officer = app.add_user("s2@kurum.gov.tr", "S", &[Role::Officer], &[mine]);
-    app.add_user("ilknur@kurum.gov.tr", "İlknur Yıldız", &[Role::Staff], &[]);
-    let own = app.add_staff(mine, 1, "İlknur", "Yıldız", "ilknur@kurum.gov.tr");
+    let officer = app.officer_a;
+    let own = app.add_staff_record();
     let other = app.add_staff(mine, 2, "Başka", "Kişi", "baska@kurum.gov.tr");
     let own_req = app.add_request(own, "submitted", officer);
     let other_req = app.add_request(other, "submitted", officer);
-    let me = app.logged_in("ilknur@kurum.gov.tr").await;
+    let me = app.login_staff().await;
     assert_eq!(me.get(&format!("/talep/{own_req}")).await.status, 200);
     assert_eq!(me.get(&format!("/talep/{other_req}")).await.status, 404);
     assert_eq!(
@@ -351,8 +337,8 @@ async fn staff_see_only_their_own_requests() {
 #[tokio::test]
 async fn the_batch_list_for_kamu_sm_has_full_tc_and_is_audited() {
     let (app, mine, _, officer) = setup().await;
-    let reviewer_id = app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let reviewer_id = app.reviewer;
+    let reviewer = app.login_reviewer().await;
     let s = app.add_staff(
         mine,
         21,
@@ -408,8 +394,8 @@ async fn the_batch_list_for_kamu_sm_has_full_tc_and_is_audited() {
 #[tokio::test]
 async fn the_queue_counts_filters_and_pages_by_keyset() {
     let (app, mine, theirs, _) = setup().await;
-    let reviewer_id = app.add_user("sef@kurum.gov.tr", "Ayşe Çelik", &[Role::Reviewer], &[]);
-    let reviewer = app.logged_in("sef@kurum.gov.tr").await;
+    let reviewer_id = app.reviewer;
+    let reviewer = app.login_reviewer().await;
     for n in 0..120u32 {
         let unit = if n % 2 == 0 { mine } else { theirs };
         let s = app.add_staff(

@@ -2,7 +2,7 @@
 
 use mobilimza::domain::role::Role;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_org};
 
 const AREAS: &[(Role, &str, &str)] = &[
     (Role::Officer, "/talepler", "Taleplerim"),
@@ -22,21 +22,9 @@ const ADMIN_ONLY: &[&str] = &[
 
 #[tokio::test]
 async fn each_role_reaches_only_its_own_pages() {
-    let app = spawn_app().await;
-    let unit = app.add_unit(6, "Çankaya Kaymakamlığı");
-    for (role, _, _) in AREAS {
-        let units: &[i32] = if *role == Role::Officer { &[unit] } else { &[] };
-        app.add_user(
-            &format!("{}@kurum.gov.tr", role.code()),
-            role.label(),
-            &[*role],
-            units,
-        );
-    }
+    let app = spawn_org().await;
     for (role, own, label) in AREAS {
-        let b = app
-            .logged_in(&format!("{}@kurum.gov.tr", role.code()))
-            .await;
+        let b = app.login(*role).await;
         let home = b.get("/").await;
         assert_eq!(home.status, 200);
         assert!(
@@ -74,7 +62,7 @@ async fn each_role_reaches_only_its_own_pages() {
             assert_eq!(r.status, 403, "{role:?} cannot create units");
         }
     }
-    assert_eq!(app.count("units"), 1);
+    assert_eq!(app.count("units"), 2, "the fixture's two units, no more");
 }
 
 #[tokio::test]
@@ -94,16 +82,8 @@ async fn an_account_with_two_roles_sees_both_areas() {
 
 #[tokio::test]
 async fn officers_see_their_own_units() {
-    let app = spawn_app().await;
-    let mine = app.add_unit(6, "Çankaya Kaymakamlığı");
-    app.add_unit(34, "Kadıköy Kaymakamlığı");
-    app.add_user(
-        "sorumlu@kurum.gov.tr",
-        "Mehmet Öztürk",
-        &[Role::Officer],
-        &[mine],
-    );
-    let b = app.logged_in("sorumlu@kurum.gov.tr").await;
+    let app = spawn_org().await;
+    let b = app.login_officer_a().await;
     let r = b.get("/talepler").await;
     assert!(
         r.body.contains(">Çankaya Kaymakamlığı</option>"),
