@@ -31,14 +31,22 @@ fn src(rel: &str) -> PathBuf {
 /// one of `needles`, outside comments.
 fn offending(rel: &str, needles: &[&str]) -> Vec<String> {
     let root = src(rel);
-    let files = if root.is_dir() { rust_files(&root) } else { vec![root] };
+    let files = if root.is_dir() {
+        rust_files(&root)
+    } else {
+        vec![root]
+    };
     let mut hits = Vec::new();
     for file in files {
         let text = fs::read_to_string(&file).expect("read file");
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             if let Some(needle) = needles.iter().find(|needle| code.contains(*needle)) {
-                let name = file.strip_prefix(src("")).unwrap_or(&file).display().to_string();
+                let name = file
+                    .strip_prefix(src(""))
+                    .unwrap_or(&file)
+                    .display()
+                    .to_string();
                 hits.push(format!("src/{name}:{}: {needle}: {}", n + 1, line.trim()));
             }
         }
@@ -50,15 +58,33 @@ fn assert_none(rule: &str, hits: Vec<String>) {
     assert!(hits.is_empty(), "{rule}:\n{}", hits.join("\n"));
 }
 
-const IO_CRATES: &[&str] = &["diesel", "actix_web", "actix_", "askama", "lettre", "std::fs", "std::net"];
-const HTTP: &[&str] = &["actix_web", "actix_session", "actix_multipart", "askama", "HttpRequest", "HttpResponse"];
+const IO_CRATES: &[&str] = &[
+    "diesel",
+    "actix_web",
+    "actix_",
+    "askama",
+    "lettre",
+    "std::fs",
+    "std::net",
+];
+const HTTP: &[&str] = &[
+    "actix_web",
+    "actix_session",
+    "actix_multipart",
+    "askama",
+    "HttpRequest",
+    "HttpResponse",
+];
 const WEB: &[&str] = &["crate::web", "crate::app", "AppError", "CurrentUser"];
 
 #[test]
 fn domain_rules_do_no_io_and_know_no_other_layer() {
     let mut needles = IO_CRATES.to_vec();
     needles.extend(["crate::db", "crate::service", "crate::web", "crate::app"]);
-    assert_none("src/domain uses I/O or another layer", offending("domain", &needles));
+    assert_none(
+        "src/domain uses I/O or another layer",
+        offending("domain", &needles),
+    );
 }
 
 #[test]
@@ -72,8 +98,14 @@ fn services_jobs_and_the_cli_do_not_call_the_web_layer() {
     assert_none("src/service knows HTTP", offending("service", HTTP));
     // The CLI starts the server (`crate::app::serve`); services and jobs are
     // handed what they need instead of the web layer's state.
-    assert_none("src/service uses the app state", offending("service", &["crate::app"]));
-    assert_none("src/jobs uses the app state", offending("jobs", &["crate::app", "AppState"]));
+    assert_none(
+        "src/service uses the app state",
+        offending("service", &["crate::app"]),
+    );
+    assert_none(
+        "src/jobs uses the app state",
+        offending("jobs", &["crate::app", "AppState"]),
+    );
 }
 
 #[test]
@@ -81,7 +113,10 @@ fn queries_know_nothing_of_http_or_use_cases() {
     let mut needles = HTTP.to_vec();
     needles.extend(WEB);
     needles.push("crate::service");
-    assert_none("src/db uses HTTP, the web layer or services", offending("db", &needles));
+    assert_none(
+        "src/db uses HTTP, the web layer or services",
+        offending("db", &needles),
+    );
 }
 
 #[test]

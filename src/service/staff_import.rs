@@ -25,7 +25,14 @@ pub fn store(
     db::transaction(conn, |conn| {
         let id = db::imports::create(conn, user_id, file_name, &json, now)?;
         let detail = format!("{file_name}, {} satır", rows.len());
-        audit(conn, actor, "import.uploaded", &format!("import:{id}"), &detail, now)?;
+        audit(
+            conn,
+            actor,
+            "import.uploaded",
+            &format!("import:{id}"),
+            &detail,
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -59,7 +66,10 @@ pub fn preview(
 /// What confirming did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirmed {
-    Written { created: usize, updated: usize },
+    Written {
+        created: usize,
+        updated: usize,
+    },
     /// Confirmed before (a second click, another tab): nothing written.
     Already,
 }
@@ -101,7 +111,14 @@ pub fn confirm(
             "{created} eklendi, {updated} güncellendi, {} hatalı satır atlandı",
             planned.len() - created - updated
         );
-        audit(conn, actor, "import.committed", &format!("import:{id}"), &detail, now)?;
+        audit(
+            conn,
+            actor,
+            "import.committed",
+            &format!("import:{id}"),
+            &detail,
+            now,
+        )?;
         Ok(Some(Confirmed::Written { created, updated }))
     })
 }
@@ -225,4 +242,3 @@ pub fn plan(
     }
     Ok(out)
 }
-

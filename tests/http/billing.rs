@@ -3,6 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use mobilimza::db::requests::RequestUpdate;
+use mobilimza::domain::workflow::State;
 
 use crate::helpers::{TestApp, spawn_org};
 
@@ -14,7 +15,7 @@ fn utc(y: i32, m: u32, d: u32) -> chrono::NaiveDateTime {
 }
 
 fn active(app: &TestApp, staff: i32, by: i32, since: chrono::NaiveDateTime) -> i32 {
-    let id = app.add_request(staff, "active", by);
+    let id = app.add_request(staff, State::Active, by);
     app.set_request(
         id,
         &RequestUpdate {
@@ -57,7 +58,7 @@ async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
     app.set_request(
         c,
         &RequestUpdate {
-            state: Some("invalidated".into()),
+            state: Some(State::Invalidated),
             ended_at: Some(utc(2026, 10, 15)),
             ..Default::default()
         },

@@ -3,11 +3,12 @@
 
 use chrono::{TimeZone, Utc};
 use mobilimza::db::requests::RequestUpdate;
+use mobilimza::domain::workflow::State;
 
 use crate::helpers::{World, spawn_world};
 
 fn active_signature(w: &World) -> i32 {
-    let id = w.app.add_request(w.staff, "active", w.app.officer_a);
+    let id = w.app.add_request(w.staff, State::Active, w.app.officer_a);
     let at = Utc
         .with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
         .single()
@@ -79,7 +80,7 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
             assert!(r.body.contains("kişisel ödemedir"));
             assert_eq!(
                 w.app.request(id).state,
-                "active",
+                State::Active,
                 "{what}: nothing before the confirm"
             );
             let mut confirmed = fields.clone();
@@ -92,7 +93,7 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
                 303
             );
             let req = w.app.request(id);
-            assert_eq!(req.state, "invalidated", "{what}");
+            assert_eq!(req.state, State::Invalidated, "{what}");
             assert!(req.ended_at.is_some());
             let me = w.person.get("/bilgilerim").await;
             assert!(
@@ -116,7 +117,7 @@ async fn each_change_kind_invalidates_after_a_confirmation_and_nothing_else_does
             );
         } else {
             assert_eq!(r.status, 303, "{what}: saved without confirmation");
-            assert_eq!(w.app.request(id).state, "active", "{what}");
+            assert_eq!(w.app.request(id).state, State::Active, "{what}");
         }
     }
 }
@@ -141,17 +142,17 @@ async fn cancelling_the_confirmation_changes_nothing() {
             .body
             .contains("0532 123 45 67")
     );
-    assert_eq!(w.app.request(id).state, "active");
+    assert_eq!(w.app.request(id).state, State::Active);
     assert_eq!(w.app.count("contact_changes"), 0);
 }
 
 #[tokio::test]
 async fn open_requests_are_returned_before_forwarding_and_cancelled_after() {
     for (state, expected) in [
-        ("submitted", "returned"),
-        ("approved", "returned"),
-        ("forwarded", "cancelled"),
-        ("sms_hold", "cancelled"),
+        (State::Submitted, State::Returned),
+        (State::Approved, State::Returned),
+        (State::Forwarded, State::Cancelled),
+        (State::SmsHold, State::Cancelled),
     ] {
         let w = spawn_world().await;
         let id = w.app.add_request(w.staff, state, w.app.officer_a);
@@ -165,8 +166,8 @@ async fn open_requests_are_returned_before_forwarding_and_cancelled_after() {
             .officer
             .post(&format!("/personel/{}/iletisim", w.staff), &fields)
             .await;
-        assert_eq!(r.status, 303, "{state}");
-        assert_eq!(w.app.request(id).state, expected, "{state}");
+        assert_eq!(r.status, 303, "{state:?}");
+        assert_eq!(w.app.request(id).state, expected, "{state:?}");
         let page = w.officer.get(&format!("/talep/{id}")).await;
         assert!(
             page.body.contains("Numara değişikliği"),
@@ -274,7 +275,7 @@ async fn after_an_invalidation_the_officer_files_for_the_new_line_and_imports_ca
             .status,
         303
     );
-    assert_eq!(w.app.request(id).state, "invalidated");
+    assert_eq!(w.app.request(id).state, State::Invalidated);
     let page = w.officer.get(&format!("/personel/{}", w.staff)).await;
     let link = format!(
         "/talepler/yeni?personel={}&amp;gerekce=hat_operator_degisikligi",
@@ -297,7 +298,7 @@ async fn after_an_invalidation_the_officer_files_for_the_new_line_and_imports_ca
     let other = w
         .app
         .add_staff(w.app.unit_a, 2, "Cem", "Ak", "cem@kurum.gov.tr");
-    w.app.add_request(other, "submitted", w.app.officer_a);
+    w.app.add_request(other, State::Submitted, w.app.officer_a);
     let csv = format!(
         "T.C. Kimlik No;Ad;Soyad;Sicil No;Unvan;Birim;Kurumsal E-posta;Cep Telefonu;Operatör;Hat Tipi;Mobil İmza\n{};Cem;Ak;1;Memur;Çankaya Kaymakamlığı;cem@kurum.gov.tr;0533 111 22 33;Turkcell;Faturalı;Yok\n",
         crate::helpers::tckn(2)

@@ -4,7 +4,8 @@
 use chrono::{Duration, Months, TimeZone, Utc};
 use mobilimza::clock::Clock as _;
 use mobilimza::db::requests::RequestUpdate;
-use mobilimza::jobs::expiry;
+use mobilimza::domain::workflow::State;
+use mobilimza::service::expiry;
 
 use crate::helpers::{Org, spawn_org_with};
 
@@ -20,7 +21,7 @@ async fn setup() -> (Org, i32, i32) {
         .single()
         .expect("t")
         .naive_utc();
-    let id = app.add_request(staff, "active", app.officer_a);
+    let id = app.add_request(staff, State::Active, app.officer_a);
     app.set_request(
         id,
         &RequestUpdate {
@@ -56,9 +57,9 @@ async fn expiry_exactly_after_three_years_and_each_reminder_once() {
     assert_eq!(run(until - Duration::days(7)).reminders, 2);
     assert_eq!(app.count("notices"), 6);
     assert_eq!(run(until - Duration::seconds(1)).expired, 0);
-    assert_eq!(app.request(id).state, "active");
+    assert_eq!(app.request(id).state, State::Active);
     assert_eq!(run(until).expired, 1);
-    assert_eq!(app.request(id).state, "expired");
+    assert_eq!(app.request(id).state, State::Expired);
     assert_eq!(run(until + Duration::days(1)).expired, 0, "once");
     let me = app.login_staff().await;
     let home = me.get("/").await;
@@ -157,7 +158,7 @@ async fn reconciliation_lists_exactly_the_mismatched_staff() {
         .set(staff::has_signature.eq(true))
         .execute(&mut app.conn())
         .expect("var");
-    let d = app.add_request(deniz, "active", officer_id);
+    let d = app.add_request(deniz, State::Active, officer_id);
     app.set_request(
         d,
         &RequestUpdate {
@@ -175,7 +176,7 @@ async fn reconciliation_lists_exactly_the_mismatched_staff() {
         .set(staff::has_signature.eq(true))
         .execute(&mut app.conn())
         .expect("var");
-    app.add_request(ece, "active", officer_id);
+    app.add_request(ece, State::Active, officer_id);
     // Another unit's mismatch is not the officer's business.
     let far = app.add_staff(app.unit_b, 5, "Uzak", "Kişi", "uzak@kurum.gov.tr");
     diesel::update(staff::table.find(far))

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use mobilimza::clock::Clock as _;
 use mobilimza::db::requests::RequestUpdate;
 use mobilimza::db::schema::{fee_accruals, requests};
+use mobilimza::domain::workflow::State;
 
 use crate::helpers::{TestApp, spawn_org_with};
 
@@ -17,7 +18,7 @@ fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<Utc> {
 }
 
 fn in_hold(app: &TestApp, staff: i32, by: i32) -> i32 {
-    let id = app.add_request(staff, "sms_hold", by);
+    let id = app.add_request(staff, State::SmsHold, by);
     let sms = app.clock.now_naive() - chrono::Duration::hours(7);
     app.set_request(
         id,
@@ -128,7 +129,7 @@ async fn fees_follow_the_kdv_change_and_the_payer_rule() {
     // A second certificate for Ayşe inside 3 years: personal by default; the
     // reviewer sees it before approving and grants an exception with a reason.
     app.clock.set(at(2024, 1, 10));
-    let a2 = app.add_request(a, "submitted", officer);
+    let a2 = app.add_request(a, State::Submitted, officer);
     let page = reviewer.get(&format!("/talep/{a2}")).await;
     assert!(page.body.contains(
         "Kişisel ödeme: bu personelin son 3 yıl içinde kurumca ödenmiş bir sertifikası var."
@@ -161,7 +162,7 @@ async fn fees_follow_the_kdv_change_and_the_payer_rule() {
     app.set_request(
         a2,
         &RequestUpdate {
-            state: Some("sms_hold".into()),
+            state: Some(State::SmsHold),
             sms_at: Some(app.clock.now_naive() - chrono::Duration::hours(7)),
             ..Default::default()
         },
@@ -226,7 +227,7 @@ async fn production_is_refused_when_no_fee_is_defined() {
             .body
             .contains("tanımlı bir sertifika ücreti yok")
     );
-    assert_eq!(app.request(id).state, "sms_hold");
+    assert_eq!(app.request(id).state, State::SmsHold);
     assert_eq!(app.count("fee_accruals"), 0);
 }
 

@@ -15,7 +15,10 @@ use mobilimza::app::{AppState, resolve_session_key, run};
 use mobilimza::clock::ManualClock;
 use mobilimza::config::Config;
 use mobilimza::db::{self, users::NewUser};
+use mobilimza::domain::request::Reason;
 use mobilimza::domain::role::Role;
+use mobilimza::domain::staff::{LineType, Operator};
+use mobilimza::domain::workflow::State;
 use reqwest::cookie::{CookieStore, Jar};
 
 pub const PASSWORD: &str = "Dogru-Parola-2026";
@@ -383,8 +386,8 @@ impl TestApp {
             unit_id: unit,
             email,
             phone: "+905321234567",
-            operator: "turkcell",
-            line_type: "faturali",
+            operator: Operator::Turkcell,
+            line_type: LineType::Faturali,
             has_signature: false,
             search_name: &search,
             updated_at: now,
@@ -394,7 +397,7 @@ impl TestApp {
 
     /// A request row in `state` with the given facts, written directly (for
     /// tests that start mid-lifecycle).
-    pub fn add_request(&self, staff_id: i32, state: &str, by: i32) -> i32 {
+    pub fn add_request(&self, staff_id: i32, state: State, by: i32) -> i32 {
         let now = self.clock.now_naive();
         let s = db::staff::find(&mut self.conn(), staff_id)
             .expect("q")
@@ -405,12 +408,12 @@ impl TestApp {
                 staff_id,
                 unit_id: s.unit_id,
                 state,
-                reason: "ilk_basvuru",
+                reason: Reason::FirstApplication,
                 note: "",
                 kvkk_ack: true,
                 phone: &s.phone,
-                operator: &s.operator,
-                line_type: &s.line_type,
+                operator: s.operator,
+                line_type: s.line_type,
                 created_by: by,
                 created_at: now,
                 updated_at: now,
@@ -428,11 +431,7 @@ impl TestApp {
     }
 
     pub fn set_request(&self, id: i32, update: &db::requests::RequestUpdate) {
-        use mobilimza::db::schema::requests;
-        match diesel::update(requests::table.find(id))
-            .set(update)
-            .execute(&mut self.conn())
-        {
+        match db::requests::set_facts(&mut self.conn(), id, update) {
             Ok(_) | Err(diesel::result::Error::QueryBuilderError(_)) => {} // nothing to set
             Err(e) => panic!("update request: {e}"),
         }

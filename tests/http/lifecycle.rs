@@ -234,7 +234,7 @@ async fn every_state_action_role_triple_is_allowed_exactly_when_the_table_says()
                 // A fresh request in `state`; earlier ones are closed so the
                 // one-open-request rule does not interfere.
                 w.app.set_request_state_all_closed(w.staff);
-                let id = w.app.add_request(w.staff, state.code(), w.app.officer_a);
+                let id = w.app.add_request(w.staff, state, w.app.officer_a);
                 w.app.set_request(id, &facts_for(action, &w.app));
                 let before = w.app.request(id);
                 let history_before = w
@@ -270,8 +270,8 @@ async fn every_state_action_role_triple_is_allowed_exactly_when_the_table_says()
                         r.status
                     );
                     assert_eq!(
-                        (after.version, after.state.as_str()),
-                        (before.version, before.state.as_str()),
+                        (after.version, after.state.code()),
+                        (before.version, before.state.code()),
                         "{state:?} {action:?} {actor:?} changed the row"
                     );
                     assert_eq!(
@@ -301,7 +301,7 @@ impl TestApp {
 #[tokio::test]
 async fn production_waits_exactly_six_hours_after_the_sms() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "sms_hold", w.app.officer_a);
+    let id = w.app.add_request(w.staff, State::SmsHold, w.app.officer_a);
     let sms = w.app.clock.now_naive();
     w.app.set_request(
         id,
@@ -319,7 +319,7 @@ async fn production_waits_exactly_six_hours_after_the_sms() {
         .await;
     assert_eq!(r.status, 409);
     shows(&w.reviewer, id, "(1 dakika kaldı)").await;
-    assert_eq!(w.app.request(id).state, "sms_hold");
+    assert_eq!(w.app.request(id).state, State::SmsHold);
     w.app.clock.advance(Duration::minutes(1));
     assert_eq!(
         w.reviewer
@@ -328,13 +328,13 @@ async fn production_waits_exactly_six_hours_after_the_sms() {
             .status,
         303
     );
-    assert_eq!(w.app.request(id).state, "produced");
+    assert_eq!(w.app.request(id).state, State::Produced);
 }
 
 #[tokio::test]
 async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "sms_hold", w.app.officer_a);
+    let id = w.app.add_request(w.staff, State::SmsHold, w.app.officer_a);
     w.app.set_request(
         id,
         &RequestUpdate {
@@ -348,7 +348,7 @@ async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     let r = w.person.act(id, &[("action", "not_mine")]).await;
     assert_eq!(r.status, 303);
     let req = w.app.request(id);
-    assert_eq!(req.state, "cancelled");
+    assert_eq!(req.state, State::Cancelled);
     assert!(req.flagged && req.not_mine_at.is_some());
     let flagged = w.reviewer.get("/inceleme?sekme=flagged").await;
     assert!(flagged.body.contains(&format!("#{id}")) && flagged.body.contains("Bildirildi"));
@@ -361,7 +361,7 @@ async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     .await;
 
     // After production the action is neither offered nor accepted.
-    let id = w.app.add_request(w.staff, "produced", w.app.officer_a);
+    let id = w.app.add_request(w.staff, State::Produced, w.app.officer_a);
     let me = w.person.get("/bilgilerim").await;
     assert!(!me.body.contains("Bu başvuru bilgim dışında yapıldı"));
     assert!(
@@ -380,13 +380,15 @@ async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
         )
         .await;
     assert_eq!(r.status, 409);
-    assert_eq!(w.app.request(id).state, "produced");
+    assert_eq!(w.app.request(id).state, State::Produced);
 }
 
 #[tokio::test]
 async fn two_reviewers_at_once_one_wins_the_other_is_told() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "submitted", w.app.officer_a);
+    let id = w
+        .app
+        .add_request(w.staff, State::Submitted, w.app.officer_a);
     w.app
         .add_user("sef2@kurum.gov.tr", "Hasan Kaya", &[Role::Reviewer], &[]);
     let second = w.app.logged_in("sef2@kurum.gov.tr").await;
@@ -462,7 +464,9 @@ async fn one_open_request_per_staff_member_and_a_double_click_files_once() {
 #[tokio::test]
 async fn bad_input_on_actions_is_explained_and_changes_nothing() {
     let w = world().await;
-    let id = w.app.add_request(w.staff, "submitted", w.app.officer_a);
+    let id = w
+        .app
+        .add_request(w.staff, State::Submitted, w.app.officer_a);
     let r = w
         .reviewer
         .act(id, &[("action", "return"), ("note", "  ")])
@@ -476,11 +480,11 @@ async fn bad_input_on_actions_is_explained_and_changes_nothing() {
     .await;
     let r = w.reviewer.act(id, &[("action", "reject")]).await;
     assert_eq!(r.status, 409);
-    assert_eq!(w.app.request(id).state, "submitted");
+    assert_eq!(w.app.request(id).state, State::Submitted);
     let draft = w.app.add_request(
         w.app
             .add_staff(w.app.unit_a, 2, "Ali", "Can", "ali@kurum.gov.tr"),
-        "draft",
+        State::Draft,
         w.app.officer_a,
     );
     let r = w
@@ -489,17 +493,19 @@ async fn bad_input_on_actions_is_explained_and_changes_nothing() {
         .await;
     assert_eq!(r.status, 409);
     shows(&w.officer, draft, "KVKK aydınlatma metnini").await;
-    assert_eq!(w.app.request(draft).state, "draft");
+    assert_eq!(w.app.request(draft).state, State::Draft);
 }
 
 #[tokio::test]
 async fn bulk_approve_and_return_report_each_row() {
     let w = world().await;
-    let a = w.app.add_request(w.staff, "submitted", w.app.officer_a);
+    let a = w
+        .app
+        .add_request(w.staff, State::Submitted, w.app.officer_a);
     let other = w
         .app
         .add_staff(w.app.unit_a, 3, "Cem", "Ak", "cem@kurum.gov.tr");
-    let b = w.app.add_request(other, "submitted", w.app.officer_a);
+    let b = w.app.add_request(other, State::Submitted, w.app.officer_a);
     let r = w
         .reviewer
         .post(
@@ -538,10 +544,7 @@ async fn bulk_approve_and_return_report_each_row() {
             .contains(&format!("#{b}: Bu talep sizden önce değiştirildi"))
     );
     assert_eq!(
-        (
-            w.app.request(a).state.as_str(),
-            w.app.request(b).state.as_str()
-        ),
+        (w.app.request(a).state.code(), w.app.request(b).state.code()),
         ("approved", "submitted")
     );
 }
@@ -568,7 +571,7 @@ async fn an_admin_changes_the_hold_length_and_bad_values_are_refused() {
         303
     );
     assert_eq!(w.reviewer.get("/yonetim/ayarlar").await.status, 403);
-    let id = w.app.add_request(w.staff, "sms_hold", w.app.officer_a);
+    let id = w.app.add_request(w.staff, State::SmsHold, w.app.officer_a);
     w.app.set_request(
         id,
         &RequestUpdate {

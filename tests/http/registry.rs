@@ -1,6 +1,7 @@
 //! The staff registry: forms, Turkish search, unit scope, bulk import.
 
 use mobilimza::clock::Clock as _;
+use mobilimza::domain::workflow::State;
 
 use crate::helpers::{Browser, Org, spawn_org, tckn};
 
@@ -181,7 +182,7 @@ async fn import_previews_every_row_and_writes_exactly_the_good_ones() {
     assert_eq!(
         (
             updated.first_name.as_str(),
-            updated.operator.as_str(),
+            updated.operator.code(),
             updated.has_signature
         ),
         ("Güncel", "vodafone", true)
@@ -255,7 +256,7 @@ async fn officers_get_404_for_other_units_records_requests_batches_and_imports()
     let other = app.login_officer_b().await;
     let reviewer_id = app.reviewer;
     let their_staff = app.add_staff(theirs, 9, "Kadıköylü", "Personel", "k@kurum.gov.tr");
-    let their_request = app.add_request(their_staff, "submitted", reviewer_id);
+    let their_request = app.add_request(their_staff, State::Submitted, reviewer_id);
     let batch = mobilimza::db::batches::create(&mut app.conn(), reviewer_id, app.clock.now_naive())
         .expect("batch");
     app.set_request(
@@ -317,8 +318,8 @@ async fn staff_see_only_their_own_requests() {
     let officer = app.officer_a;
     let own = app.add_staff_record();
     let other = app.add_staff(mine, 2, "Başka", "Kişi", "baska@kurum.gov.tr");
-    let own_req = app.add_request(own, "submitted", officer);
-    let other_req = app.add_request(other, "submitted", officer);
+    let own_req = app.add_request(own, State::Submitted, officer);
+    let other_req = app.add_request(other, State::Submitted, officer);
     let me = app.login_staff().await;
     assert_eq!(me.get(&format!("/talep/{own_req}")).await.status, 200);
     assert_eq!(me.get(&format!("/talep/{other_req}")).await.status, 404);
@@ -346,7 +347,7 @@ async fn the_batch_list_for_kamu_sm_has_full_tc_and_is_audited() {
         "Yılmaz",
         "h@kurum.gov.tr",
     );
-    let id = app.add_request(s, "approved", reviewer_id);
+    let id = app.add_request(s, State::Approved, reviewer_id);
     let r = reviewer
         .post(
             "/inceleme/toplu",
@@ -407,7 +408,11 @@ async fn the_queue_counts_filters_and_pages_by_keyset() {
         );
         app.add_request(
             s,
-            if n < 110 { "submitted" } else { "approved" },
+            if n < 110 {
+                State::Submitted
+            } else {
+                State::Approved
+            },
             reviewer_id,
         );
     }
