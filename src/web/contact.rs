@@ -33,15 +33,15 @@ enum Subject {
 impl Subject {
     fn path(self) -> String {
         match self {
-            Subject::Me => "/bilgilerim/iletisim".into(),
-            Subject::Staff(id) => format!("/personel/{id}/iletisim"),
+            Subject::Me => super::paths::MY_CONTACT.into(),
+            Subject::Staff(id) => super::paths::staff_contact(id),
         }
     }
 
     fn back(self) -> String {
         match self {
-            Subject::Me => "/bilgilerim".into(),
-            Subject::Staff(id) => format!("/personel/{id}"),
+            Subject::Me => super::paths::ME.into(),
+            Subject::Staff(id) => super::paths::staff(id),
         }
     }
 }
@@ -387,7 +387,7 @@ fn apply(
                 s.full_name()
             );
             for user in db::contact::recipients(conn, &s.email, s.unit_id)? {
-                db::contact::notify(conn, user, now, &text, &format!("/talep/{id}"))?;
+                db::contact::notify(conn, user, now, &text, &super::paths::request(id))?;
             }
         }
         db::audit::record(

@@ -31,27 +31,27 @@ pub async fn dashboard(
         .iter()
         .map(|r| match r {
             Role::Officer => (
-                "/talepler",
+                super::paths::REQUESTS,
                 "Proje Sorumlusu",
                 "Biriminizin personeli ve mobil imza talepleri.",
             ),
             Role::Reviewer => (
-                "/inceleme",
+                super::paths::REVIEW_QUEUE,
                 "e-İmza Şefliği",
                 "Gelen talepleri inceleyin, onaylayın ve Kamu SM'ye iletin.",
             ),
             Role::Finance => (
-                "/mali",
+                super::paths::FEES,
                 "Mali İşler",
                 "Sertifika ve aylık kullanım ücretleri, raporlar.",
             ),
             Role::Staff => (
-                "/bilgilerim",
+                super::paths::ME,
                 "Personel",
                 "İletişim bilgileriniz ve mobil imza başvurunuz.",
             ),
             Role::Admin => (
-                "/yonetim/kullanicilar",
+                super::paths::USERS,
                 "Yönetici",
                 "Kullanıcılar, roller, birimler ve denetim kaydı.",
             ),
@@ -94,14 +94,14 @@ fn waiting_for(
         if returned > 0 {
             out.push((
                 format!("{returned} talep düzeltme için size geri gönderildi."),
-                "/talepler?sekme=returned".into(),
+                super::paths::requests_tab("returned"),
             ));
         }
         let docs = db::requests::count_docs_to_send(conn, &user.unit_ids)?;
         if docs > 0 {
             out.push((
                 format!("{docs} talep için operatör evrakını göndermeniz bekleniyor."),
-                "/talepler?sekme=forwarded".into(),
+                super::paths::requests_tab("forwarded"),
             ));
         }
     }
@@ -111,7 +111,7 @@ fn waiting_for(
         if submitted > 0 {
             out.push((
                 format!("{submitted} talep incelemenizi bekliyor."),
-                "/inceleme?sekme=submitted".into(),
+                super::paths::review_tab("submitted"),
             ));
         }
         let hold = super::requests::hold_rule(conn)?;
@@ -120,7 +120,7 @@ fn waiting_for(
         if ending > 0 {
             out.push((
                 format!("{ending} talebin SMS beklemesi bir saat içinde bitiyor ya da bitti."),
-                "/inceleme?sekme=sms_hold".into(),
+                super::paths::review_tab("sms_hold"),
             ));
         }
         let flagged = db::requests::count_flagged(conn)?;
@@ -129,7 +129,7 @@ fn waiting_for(
                 format!(
                     "{flagged} talep personel tarafından \"bilgim dışında\" olarak bildirildi."
                 ),
-                "/inceleme?sekme=flagged".into(),
+                super::paths::review_tab("flagged"),
             ));
         }
     }
@@ -150,7 +150,7 @@ fn waiting_for(
                     "Mobil imza başvurunuzun durumu: {}.",
                     crate::domain::workflow::state_label(&l.state)
                 ),
-                format!("/talep/{}", l.id),
+                super::paths::request(l.id),
             ));
         }
     }

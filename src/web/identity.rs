@@ -105,7 +105,7 @@ pub async fn load_identity(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if req.path().starts_with("/static/") || req.path() == "/healthz" {
+    if req.path().starts_with(super::paths::STATIC_PREFIX) || req.path() == super::paths::HEALTHZ {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let session = TypedSession::of(req.request());
@@ -182,12 +182,9 @@ pub async fn require_login(
         .map_or("/", |p| p.as_str())
         .to_owned();
     let location = if target == "/" {
-        "/giris".to_owned()
+        super::paths::LOGIN.to_owned()
     } else {
-        format!(
-            "/giris?{}",
-            serde_urlencoded::to_string([("next", target)]).unwrap_or_default()
-        )
+        super::paths::login_then(&target)
     };
     let resp = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))

@@ -35,80 +35,80 @@ impl Page {
             return Vec::new();
         };
         let mut items = vec![NavItem {
-            href: "/",
+            href: super::paths::HOME,
             label: "Ana sayfa",
         }];
         for role in &user.roles {
             match role {
                 Role::Officer => {
                     items.push(NavItem {
-                        href: "/personel",
+                        href: super::paths::STAFF_LIST,
                         label: "Personel",
                     });
                     items.push(NavItem {
-                        href: "/talepler",
+                        href: super::paths::REQUESTS,
                         label: "Taleplerim",
                     });
                     items.push(NavItem {
-                        href: "/mutabakat",
+                        href: super::paths::RECONCILIATION,
                         label: "Mutabakat",
                     });
                 }
                 Role::Reviewer => {
                     items.push(NavItem {
-                        href: "/inceleme",
+                        href: super::paths::REVIEW_QUEUE,
                         label: "İnceleme kuyruğu",
                     });
                     items.push(NavItem {
-                        href: "/inceleme/partiler",
+                        href: super::paths::BATCHES,
                         label: "Kamu SM partileri",
                     });
                     items.push(NavItem {
-                        href: "/inceleme/suresi-dolacak",
+                        href: super::paths::EXPIRING,
                         label: "Süresi dolacaklar",
                     });
                     items.push(NavItem {
-                        href: "/mutabakat",
+                        href: super::paths::RECONCILIATION,
                         label: "Mutabakat",
                     });
                 }
                 Role::Finance => {
                     items.push(NavItem {
-                        href: "/mali",
+                        href: super::paths::FEES,
                         label: "Ücretler ve raporlar",
                     });
                     items.push(NavItem {
-                        href: "/mali/aylik",
+                        href: super::paths::BILLING,
                         label: "Aylık ücretler",
                     });
                     items.push(NavItem {
-                        href: "/mali/grafikler",
+                        href: super::paths::CHARTS,
                         label: "Grafikler",
                     });
                 }
                 Role::Staff => items.push(NavItem {
-                    href: "/bilgilerim",
+                    href: super::paths::ME,
                     label: "Bilgilerim",
                 }),
                 Role::Admin => {
                     items.push(NavItem {
-                        href: "/yonetim/kullanicilar",
+                        href: super::paths::USERS,
                         label: "Kullanıcılar",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/birimler",
+                        href: super::paths::UNITS,
                         label: "Birimler",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/denetim",
+                        href: super::paths::AUDIT,
                         label: "Denetim kaydı",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/ayarlar",
+                        href: super::paths::SETTINGS,
                         label: "Ayarlar",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/ucretler",
+                        href: super::paths::RATES,
                         label: "Ücret tabloları",
                     });
                 }

@@ -362,7 +362,7 @@ pub async fn act(
     let outcome = state
         .db(move |conn| run_action(conn, &user, &ip, id, &input, now))
         .await?;
-    let back = format!("/talep/{id}");
+    let back = super::paths::request(id);
     match outcome {
         Outcome::Done(to) => {
             session.flash(
@@ -699,7 +699,7 @@ pub async fn new_form(
     let ids = selected_ids(&form);
     let reason = Reason::from_code(form.get("gerekce")).unwrap_or(Reason::FirstApplication);
     if ids.is_empty() {
-        return Ok(see_other("/personel"));
+        return Ok(see_other(super::paths::STAFF_LIST));
     }
     let (staff, blocked) = state.db(move |conn| selection(conn, &user, &ids)).await?;
     render(&NewPage {
@@ -921,7 +921,7 @@ pub async fn create(
                     "Talep taslak olarak kaydedildi."
                 },
             );
-            Ok(see_other(&format!("/talep/{}", ids[0])))
+            Ok(see_other(&super::paths::request(ids[0])))
         }
         Filed::Created(ids) => {
             session.flash(
@@ -936,7 +936,7 @@ pub async fn create(
                     }
                 ),
             );
-            Ok(see_other("/talepler"))
+            Ok(see_other(super::paths::REQUESTS))
         }
         Filed::Refused(msg) => {
             let (staff, blocked) = state.db(move |conn| selection(conn, &user, &ids)).await?;

@@ -128,7 +128,7 @@ pub async fn upload(
             })
         })
         .await?;
-    Ok(see_other(&format!("/personel/ice-aktar/{id}")))
+    Ok(see_other(&super::paths::staff_import_preview(id)))
 }
 
 /// What confirming will do with one row.
@@ -402,5 +402,5 @@ pub async fn confirm(
         ),
         None => session.flash(FlashKind::Info, "Bu içe aktarma daha önce onaylanmıştı."),
     }
-    Ok(see_other("/personel"))
+    Ok(see_other(super::paths::STAFF_LIST))
 }

@@ -107,5 +107,5 @@ pub async fn save(
         })
         .await?;
     session.flash(FlashKind::Success, "Ayarlar kaydedildi.");
-    Ok(see_other("/yonetim/ayarlar"))
+    Ok(see_other(crate::web::paths::SETTINGS))
 }
