@@ -38,7 +38,7 @@ pub fn run(conn: &mut AnyConnection, now: NaiveDateTime) -> Result<Outcome, AppE
             continue;
         };
         let recipients = db::contact::recipients(conn, &staff.email, staff.unit_id)?;
-        let link = format!("/talep/{}", req.id);
+        let link = crate::web::paths::request(req.id);
         if until <= now {
             db::transaction(conn, |conn| {
                 let done = crate::web::requests::system_transition(
