@@ -1,7 +1,349 @@
-//! Every URL the portal links to, in one place: handlers, templates and the
-//! services that write links (notices) call these instead of typing paths.
-//! The route table in `web/mod.rs` must agree with it.
+//! Every URL the portal links to, redirects to or posts to, in one place:
+//! templates call these (`{{ crate::paths::request(r.id) }}`), handlers
+//! use them for redirects and links, nobody writes "/talep/…" by hand.
+//!
+//! The route table in [`crate::web::routes`] (web/mod.rs) must agree with this
+//! module: a path here is only useful if a route there serves it. The test at
+//! the bottom asks the real route table which pattern each path hits, so a
+//! route renamed on one side only fails `cargo test`.
+//!
+//! Fixed paths are consts; paths with a record id, a file format or a query
+//! are functions returning `String`. Record ids are taken as [`Id`] because
+//! askama passes call arguments by reference (`request(&(r.id))`).
 
-pub fn request(id: i32) -> String {
-    format!("/talep/{id}")
+use std::fmt::Display;
+
+/// A record id, as a value or (in templates) behind references.
+pub trait Id: Copy {
+    fn id(self) -> i32;
+}
+
+impl Id for i32 {
+    fn id(self) -> i32 {
+        self
+    }
+}
+
+impl<T: Id> Id for &T {
+    fn id(self) -> i32 {
+        (*self).id()
+    }
+}
+
+/// `path?query`, or just `path` when there is no query.
+fn with_query(path: impl Display, query: &str) -> String {
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+// ------------------------------------------------------------- public
+
+pub const HOME: &str = "/";
+pub const HEALTHZ: &str = "/healthz";
+/// Everything under here is served without a session.
+pub const STATIC_PREFIX: &str = "/static/";
+pub const STYLESHEET: &str = "/static/app.css";
+
+pub const LOGIN: &str = "/giris";
+pub const LOGOUT: &str = "/cikis";
+
+/// The login page that returns to `next` (a path, with its query) afterwards.
+pub fn login_then(next: &str) -> String {
+    with_query(
+        LOGIN,
+        &serde_urlencoded::to_string([("next", next)]).unwrap_or_default(),
+    )
+}
+
+pub const PASSWORD: &str = "/hesap/parola";
+
+// ------------------------------------------------------------- officers
+
+/// The officer's request list.
+pub const REQUESTS: &str = "/talepler";
+
+/// One tab (a state code, e.g. "returned") of the officer's request list.
+pub fn requests_tab(tab: &str) -> String {
+    format!("{REQUESTS}?sekme={tab}")
+}
+
+pub const NEW_REQUEST: &str = "/talepler/yeni";
+
+/// The new-request form for one staff member.
+pub fn new_request_for(staff: impl Id) -> String {
+    format!("{NEW_REQUEST}?personel={}", staff.id())
+}
+
+/// The new-request form for a staff member whose line change invalidated
+/// their signature.
+pub fn new_request_after_line_change(staff: impl Id) -> String {
+    format!(
+        "{NEW_REQUEST}?personel={}&gerekce=hat_operator_degisikligi",
+        staff.id()
+    )
+}
+
+pub const STAFF_LIST: &str = "/personel";
+pub const NEW_STAFF: &str = "/personel/yeni";
+pub const STAFF_IMPORT: &str = "/personel/ice-aktar";
+
+/// The name of the CSRF token field in forms, and in the query of a
+/// multipart upload (whose body the CSRF check does not read).
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// The upload form posts multipart, so the CSRF token rides in the query.
+pub fn staff_import_upload(csrf_token: &str) -> String {
+    with_query(
+        STAFF_IMPORT,
+        &serde_urlencoded::to_string([(CSRF_FIELD, csrf_token)]).unwrap_or_default(),
+    )
+}
+
+/// The import template, `format` "xlsx" or "csv".
+pub fn staff_import_template(format: &str) -> String {
+    format!("{STAFF_IMPORT}/sablon.{format}")
+}
+
+/// An uploaded import's preview (GET) and confirmation (POST).
+pub fn staff_import_preview(id: impl Id) -> String {
+    format!("{STAFF_IMPORT}/{}", id.id())
+}
+
+pub fn staff(id: impl Id) -> String {
+    format!("{STAFF_LIST}/{}", id.id())
+}
+
+pub fn staff_contact(id: impl Id) -> String {
+    format!("{STAFF_LIST}/{}/iletisim", id.id())
+}
+
+// ------------------------------------------------------------- reviewers
+
+/// The reviewers' queue.
+pub const REVIEW_QUEUE: &str = "/inceleme";
+
+/// One tab (a state code or "flagged") of the reviewers' queue.
+pub fn review_tab(tab: &str) -> String {
+    format!("{REVIEW_QUEUE}?sekme={tab}")
+}
+
+pub const BULK_ACTION: &str = "/inceleme/toplu";
+pub const EXPIRING: &str = "/inceleme/suresi-dolacak";
+
+/// The expiring-signatures list as a file, `format` "xlsx" or "csv".
+pub fn expiring_export(format: &str) -> String {
+    format!("{EXPIRING}.{format}")
+}
+
+pub const BATCHES: &str = "/inceleme/partiler";
+
+/// A Kamu SM batch's list as a file, `format` "xlsx" or "csv".
+pub fn batch_export(id: impl Id, format: &str) -> String {
+    format!("{BATCHES}/{}/liste.{format}", id.id())
+}
+
+// ------------------------------------------------------------- shared records
+
+/// The scopes of the request and batch pages, which have no page of their own.
+const REQUEST_SCOPE: &str = "/talep";
+const BATCH_SCOPE: &str = "/parti";
+
+pub fn request(id: impl Id) -> String {
+    format!("{REQUEST_SCOPE}/{}", id.id())
+}
+
+/// Where every action form of a request posts.
+pub fn request_action(id: impl Id) -> String {
+    format!("{REQUEST_SCOPE}/{}/islem", id.id())
+}
+
+pub const RECONCILIATION: &str = "/mutabakat";
+
+pub fn batch(id: impl Id) -> String {
+    format!("{BATCH_SCOPE}/{}", id.id())
+}
+
+// ------------------------------------------------------------- finance
+
+/// Certificate fees.
+pub const FEES: &str = "/mali";
+
+/// The fee list with a filter query (already URL-encoded).
+pub fn fees_filtered(query: &str) -> String {
+    with_query(FEES, query)
+}
+
+/// The fee list as a file, `format` "xlsx" or "csv", with its filter query.
+pub fn fees_export(format: &str, query: &str) -> String {
+    with_query(format_args!("{FEES}/ucretler.{format}"), query)
+}
+
+pub const RECORD_INVOICE: &str = "/mali/fatura";
+pub const CHARTS: &str = "/mali/grafikler";
+pub const BILLING: &str = "/mali/aylik";
+
+/// One month (yyyy-mm) of monthly billing.
+pub fn billing_month(month: &str) -> String {
+    format!("{BILLING}?ay={month}")
+}
+
+/// A billing month as a file, `format` "xlsx" or "csv".
+pub fn billing_export(month: &str, format: &str) -> String {
+    format!("{BILLING}/{month}.{format}")
+}
+
+// ------------------------------------------------------------- staff
+
+pub const ME: &str = "/bilgilerim";
+pub const MY_CONTACT: &str = "/bilgilerim/iletisim";
+
+// ------------------------------------------------------------- admin
+
+pub const ADMIN: &str = "/yonetim";
+pub const USERS: &str = "/yonetim/kullanicilar";
+pub const NEW_USER: &str = "/yonetim/kullanicilar/yeni";
+
+pub fn user(id: impl Id) -> String {
+    format!("{USERS}/{}", id.id())
+}
+
+pub const UNITS: &str = "/yonetim/birimler";
+pub const NEW_UNIT: &str = "/yonetim/birimler/yeni";
+
+pub fn unit(id: impl Id) -> String {
+    format!("{UNITS}/{}", id.id())
+}
+
+pub const AUDIT: &str = "/yonetim/denetim";
+pub const SETTINGS: &str = "/yonetim/ayarlar";
+pub const RATES: &str = "/yonetim/ucretler";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::dev::Service;
+    use actix_web::test::{TestRequest, init_service, read_body};
+    use actix_web::{App, HttpResponse};
+
+    /// Each path with the route pattern (as written in web/mod.rs) that must
+    /// serve it.
+    fn cases() -> Vec<(String, &'static str)> {
+        vec![
+            (HOME.into(), "/"),
+            (HEALTHZ.into(), "/healthz"),
+            (STYLESHEET.into(), "/static/app.css"),
+            (LOGIN.into(), "/giris"),
+            (login_then("/talep/7?a=b"), "/giris"),
+            (LOGOUT.into(), "/cikis"),
+            (PASSWORD.into(), "/hesap/parola"),
+            (REQUESTS.into(), "/talepler"),
+            (requests_tab("returned"), "/talepler"),
+            (NEW_REQUEST.into(), "/talepler/yeni"),
+            (new_request_for(7), "/talepler/yeni"),
+            (new_request_after_line_change(7), "/talepler/yeni"),
+            (STAFF_LIST.into(), "/personel"),
+            (NEW_STAFF.into(), "/personel/yeni"),
+            (STAFF_IMPORT.into(), "/personel/ice-aktar"),
+            (staff_import_upload("a+b/c="), "/personel/ice-aktar"),
+            (
+                staff_import_template("xlsx"),
+                "/personel/ice-aktar/sablon.{format}",
+            ),
+            (staff_import_preview(7), "/personel/ice-aktar/{id}"),
+            (staff(7), "/personel/{id}"),
+            (staff_contact(7), "/personel/{id}/iletisim"),
+            (REVIEW_QUEUE.into(), "/inceleme"),
+            (review_tab("flagged"), "/inceleme"),
+            (BULK_ACTION.into(), "/inceleme/toplu"),
+            (EXPIRING.into(), "/inceleme/suresi-dolacak"),
+            (expiring_export("csv"), "/inceleme/suresi-dolacak.{format}"),
+            (BATCHES.into(), "/inceleme/partiler"),
+            (
+                batch_export(7, "xlsx"),
+                "/inceleme/partiler/{id}/liste.{format}",
+            ),
+            (request(7), "/talep/{id}"),
+            (request_action(7), "/talep/{id}/islem"),
+            (RECONCILIATION.into(), "/mutabakat"),
+            (batch(7), "/parti/{id}"),
+            (FEES.into(), "/mali"),
+            (fees_filtered("durum=paid&birim=3"), "/mali"),
+            (fees_filtered(""), "/mali"),
+            (RECORD_INVOICE.into(), "/mali/fatura"),
+            (CHARTS.into(), "/mali/grafikler"),
+            (BILLING.into(), "/mali/aylik"),
+            (billing_month("2026-10"), "/mali/aylik"),
+            (
+                billing_export("2026-10", "csv"),
+                "/mali/aylik/{month}.{format}",
+            ),
+            (fees_export("xlsx", "durum=paid"), "/mali/ucretler.{format}"),
+            (fees_export("csv", ""), "/mali/ucretler.{format}"),
+            (ME.into(), "/bilgilerim"),
+            (MY_CONTACT.into(), "/bilgilerim/iletisim"),
+            (ADMIN.into(), "/yonetim"),
+            (USERS.into(), "/yonetim/kullanicilar"),
+            (NEW_USER.into(), "/yonetim/kullanicilar/yeni"),
+            (user(7), "/yonetim/kullanicilar/{id}"),
+            (UNITS.into(), "/yonetim/birimler"),
+            (NEW_UNIT.into(), "/yonetim/birimler/yeni"),
+            (unit(7), "/yonetim/birimler/{id}"),
+            (AUDIT.into(), "/yonetim/denetim"),
+            (SETTINGS.into(), "/yonetim/ayarlar"),
+            (RATES.into(), "/yonetim/ucretler"),
+        ]
+    }
+
+    /// Builds the portal's real route table and, instead of running any
+    /// guard or handler, answers each request with the pattern the router
+    /// matched for its path.
+    #[actix_web::test]
+    async fn every_path_hits_its_route() {
+        let app = init_service(App::new().configure(crate::web::routes).wrap_fn(|req, _| {
+            let pattern = req.match_pattern().unwrap_or_else(|| "(no route)".into());
+            let resp = HttpResponse::Ok().body(pattern);
+            std::future::ready(Ok(req.into_response(resp)))
+        }))
+        .await;
+        let mut wrong = Vec::new();
+        for (path, expected) in cases() {
+            assert!(path.starts_with('/'), "{path}");
+            let resp = app
+                .call(TestRequest::get().uri(&path).to_request())
+                .await
+                .expect("routing answers");
+            let got = read_body(resp).await;
+            if got != expected.as_bytes() {
+                wrong.push(format!(
+                    "{path}: routed to {}, expected {expected}",
+                    String::from_utf8_lossy(&got)
+                ));
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "paths and routes disagree:\n{}",
+            wrong.join("\n")
+        );
+    }
+
+    #[test]
+    fn queries_are_encoded_and_ids_taken_by_reference() {
+        assert_eq!(
+            login_then("/talep/7?a=b"),
+            "/giris?next=%2Ftalep%2F7%3Fa%3Db"
+        );
+        assert_eq!(
+            staff_import_upload("a+b"),
+            "/personel/ice-aktar?csrf_token=a%2Bb"
+        );
+        assert_eq!(fees_export("csv", ""), "/mali/ucretler.csv");
+        // What a template call with a `let` binding of a field passes.
+        let id = &7;
+        let by_ref = &id;
+        assert_eq!(request(by_ref), "/talep/7");
+    }
 }

@@ -212,7 +212,7 @@ pub async fn logout(
     }
     session.end();
     session.flash(FlashKind::Info, "Çıkış yaptınız.");
-    Ok(see_other("/giris"))
+    Ok(see_other(crate::paths::LOGIN))
 }
 
 #[derive(Template)]
@@ -314,5 +314,5 @@ pub async fn change_password(
         "Parolanız değiştirildi.".to_owned()
     };
     session.flash(FlashKind::Success, text);
-    Ok(see_other("/"))
+    Ok(see_other(crate::paths::HOME))
 }

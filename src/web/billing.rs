@@ -175,9 +175,9 @@ pub async fn act(
             FlashKind::Error,
             "Ayı yyyy-aa biçiminde girin (örn. 2026-10).",
         );
-        return Ok(see_other("/mali/aylik"));
+        return Ok(see_other(crate::paths::BILLING));
     };
-    let back = format!("/mali/aylik?ay={}", month.key());
+    let back = crate::paths::billing_month(&month.key());
     let actor = AuditActor::of(&user, &req);
     let now = state.clock.now_naive();
     let close = f.get("islem") == "kapat";

@@ -20,20 +20,21 @@ use crate::domain::contact::{ChangeKind, Contact};
 use crate::domain::phone::{Msisdn, display as phone_display};
 use crate::domain::staff::{LineType, Operator};
 use crate::domain::workflow::Action;
+use crate::paths;
 use crate::service::Actor;
 use crate::service::contact::{self, Subject};
 
 fn path_of(subject: Subject) -> String {
     match subject {
-        Subject::Me => "/bilgilerim/iletisim".into(),
-        Subject::Staff(id) => format!("/personel/{id}/iletisim"),
+        Subject::Me => paths::MY_CONTACT.into(),
+        Subject::Staff(id) => paths::staff_contact(id),
     }
 }
 
 fn back_of(subject: Subject) -> String {
     match subject {
-        Subject::Me => "/bilgilerim".into(),
-        Subject::Staff(id) => format!("/personel/{id}"),
+        Subject::Me => paths::ME.into(),
+        Subject::Staff(id) => paths::staff(id),
     }
 }
 

@@ -11,7 +11,7 @@ use actix_web::{Error, web};
 use super::errors::AppError;
 use super::session::TypedSession;
 
-pub const FIELD: &str = "csrf_token";
+pub const FIELD: &str = crate::paths::CSRF_FIELD;
 pub const HEADER: &str = "x-csrf-token";
 
 pub async fn protect(

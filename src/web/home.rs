@@ -32,27 +32,27 @@ pub async fn dashboard(
         .iter()
         .map(|r| match r {
             Role::Officer => (
-                "/talepler",
+                crate::paths::REQUESTS,
                 "Proje Sorumlusu",
                 "Biriminizin personeli ve mobil imza talepleri.",
             ),
             Role::Reviewer => (
-                "/inceleme",
+                crate::paths::REVIEW_QUEUE,
                 "e-İmza Şefliği",
                 "Gelen talepleri inceleyin, onaylayın ve Kamu SM'ye iletin.",
             ),
             Role::Finance => (
-                "/mali",
+                crate::paths::FEES,
                 "Mali İşler",
                 "Sertifika ve aylık kullanım ücretleri, raporlar.",
             ),
             Role::Staff => (
-                "/bilgilerim",
+                crate::paths::ME,
                 "Personel",
                 "İletişim bilgileriniz ve mobil imza başvurunuz.",
             ),
             Role::Admin => (
-                "/yonetim/kullanicilar",
+                crate::paths::USERS,
                 "Yönetici",
                 "Kullanıcılar, roller, birimler ve denetim kaydı.",
             ),
@@ -95,14 +95,14 @@ fn waiting_for(
         if returned > 0 {
             out.push((
                 format!("{returned} talep düzeltme için size geri gönderildi."),
-                "/talepler?sekme=returned".into(),
+                crate::paths::requests_tab("returned"),
             ));
         }
         let docs = db::requests::count_docs_to_send(conn, &user.unit_ids)?;
         if docs > 0 {
             out.push((
                 format!("{docs} talep için operatör evrakını göndermeniz bekleniyor."),
-                "/talepler?sekme=forwarded".into(),
+                crate::paths::requests_tab("forwarded"),
             ));
         }
     }
@@ -112,7 +112,7 @@ fn waiting_for(
         if submitted > 0 {
             out.push((
                 format!("{submitted} talep incelemenizi bekliyor."),
-                "/inceleme?sekme=submitted".into(),
+                crate::paths::review_tab("submitted"),
             ));
         }
         let hold = db::settings::hold_rule(conn)?;
@@ -121,7 +121,7 @@ fn waiting_for(
         if ending > 0 {
             out.push((
                 format!("{ending} talebin SMS beklemesi bir saat içinde bitiyor ya da bitti."),
-                "/inceleme?sekme=sms_hold".into(),
+                crate::paths::review_tab("sms_hold"),
             ));
         }
         let flagged = db::requests::count_flagged(conn)?;
@@ -130,7 +130,7 @@ fn waiting_for(
                 format!(
                     "{flagged} talep personel tarafından \"bilgim dışında\" olarak bildirildi."
                 ),
-                "/inceleme?sekme=flagged".into(),
+                crate::paths::review_tab("flagged"),
             ));
         }
     }

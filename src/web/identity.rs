@@ -125,7 +125,7 @@ pub async fn load_identity(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if req.path().starts_with("/static/") || req.path() == "/healthz" {
+    if req.path().starts_with(crate::paths::STATIC_PREFIX) || req.path() == crate::paths::HEALTHZ {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let session = TypedSession::of(req.request());
@@ -202,12 +202,9 @@ pub async fn require_login(
         .map_or("/", |p| p.as_str())
         .to_owned();
     let location = if target == "/" {
-        "/giris".to_owned()
+        crate::paths::LOGIN.to_owned()
     } else {
-        format!(
-            "/giris?{}",
-            serde_urlencoded::to_string([("next", target)]).unwrap_or_default()
-        )
+        crate::paths::login_then(&target)
     };
     let resp = HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))

@@ -30,7 +30,8 @@ use identity::{require_login, role_guard};
 
 /// Every route of the portal. Area scopes carry their role guard, so a handler
 /// inside one can rely on the role; unit scope is checked per record with
-/// [`identity::CurrentUser::ensure_unit`].
+/// [`identity::CurrentUser::ensure_unit`]. Links and redirects to these
+/// routes come from [`crate::paths`]; change both together (its test checks).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/app.css", web::get().to(home::stylesheet))

@@ -35,80 +35,80 @@ impl Page {
             return Vec::new();
         };
         let mut items = vec![NavItem {
-            href: "/",
+            href: crate::paths::HOME,
             label: "Ana sayfa",
         }];
         for role in &user.roles {
             match role {
                 Role::Officer => {
                     items.push(NavItem {
-                        href: "/personel",
+                        href: crate::paths::STAFF_LIST,
                         label: "Personel",
                     });
                     items.push(NavItem {
-                        href: "/talepler",
+                        href: crate::paths::REQUESTS,
                         label: "Taleplerim",
                     });
                     items.push(NavItem {
-                        href: "/mutabakat",
+                        href: crate::paths::RECONCILIATION,
                         label: "Mutabakat",
                     });
                 }
                 Role::Reviewer => {
                     items.push(NavItem {
-                        href: "/inceleme",
+                        href: crate::paths::REVIEW_QUEUE,
                         label: "İnceleme kuyruğu",
                     });
                     items.push(NavItem {
-                        href: "/inceleme/partiler",
+                        href: crate::paths::BATCHES,
                         label: "Kamu SM partileri",
                     });
                     items.push(NavItem {
-                        href: "/inceleme/suresi-dolacak",
+                        href: crate::paths::EXPIRING,
                         label: "Süresi dolacaklar",
                     });
                     items.push(NavItem {
-                        href: "/mutabakat",
+                        href: crate::paths::RECONCILIATION,
                         label: "Mutabakat",
                     });
                 }
                 Role::Finance => {
                     items.push(NavItem {
-                        href: "/mali",
+                        href: crate::paths::FEES,
                         label: "Ücretler ve raporlar",
                     });
                     items.push(NavItem {
-                        href: "/mali/aylik",
+                        href: crate::paths::BILLING,
                         label: "Aylık ücretler",
                     });
                     items.push(NavItem {
-                        href: "/mali/grafikler",
+                        href: crate::paths::CHARTS,
                         label: "Grafikler",
                     });
                 }
                 Role::Staff => items.push(NavItem {
-                    href: "/bilgilerim",
+                    href: crate::paths::ME,
                     label: "Bilgilerim",
                 }),
                 Role::Admin => {
                     items.push(NavItem {
-                        href: "/yonetim/kullanicilar",
+                        href: crate::paths::USERS,
                         label: "Kullanıcılar",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/birimler",
+                        href: crate::paths::UNITS,
                         label: "Birimler",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/denetim",
+                        href: crate::paths::AUDIT,
                         label: "Denetim kaydı",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/ayarlar",
+                        href: crate::paths::SETTINGS,
                         label: "Ayarlar",
                     });
                     items.push(NavItem {
-                        href: "/yonetim/ucretler",
+                        href: crate::paths::RATES,
                         label: "Ücret tabloları",
                     });
                 }

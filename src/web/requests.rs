@@ -352,7 +352,7 @@ pub async fn new_form(
     let form = FormData::new(pairs);
     let ids = selected_ids(&form);
     if ids.is_empty() {
-        return Ok(see_other("/personel"));
+        return Ok(see_other(crate::paths::STAFF_LIST));
     }
     let reason = Reason::from_code(form.get("gerekce")).unwrap_or(Reason::FirstApplication);
     let typed = (reason.code().to_owned(), String::new(), false);
@@ -474,5 +474,5 @@ fn filed(session: &TypedSession, created: &[i32], submit: bool) -> HttpResponse 
         FlashKind::Success,
         format!("{} talep {done}.", created.len()),
     );
-    see_other("/talepler")
+    see_other(crate::paths::REQUESTS)
 }

@@ -289,7 +289,11 @@ async fn list(
         .take(PAGE_SIZE as usize)
         .map(LineView::from)
         .collect();
-    let base: &'static str = if reviewer { "/inceleme" } else { "/talepler" };
+    let base: &'static str = if reviewer {
+        crate::paths::REVIEW_QUEUE
+    } else {
+        crate::paths::REQUESTS
+    };
     let next = if has_more {
         lines.last().map(|l| {
             let rest = q.without_cursor(None);
@@ -413,7 +417,7 @@ pub async fn bulk(
         );
     }
     Ok(see_other(&match batch_id {
-        Some(b) => format!("/parti/{b}"),
+        Some(b) => crate::paths::batch(b),
         None => back,
     }))
 }

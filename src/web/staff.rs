@@ -354,7 +354,7 @@ async fn save(
                     "Personel eklendi."
                 },
             );
-            Ok(see_other(&format!("/personel/{id}")))
+            Ok(see_other(&crate::paths::staff(id)))
         }
         Err((tckn_taken, email_taken)) => {
             if tckn_taken {

@@ -106,7 +106,7 @@ pub async fn upload(
     let id = state
         .call(move |conn| imports::store(conn, &actor, &file_name, &rows, now))
         .await?;
-    Ok(see_other(&format!("/personel/ice-aktar/{id}")))
+    Ok(see_other(&crate::paths::staff_import_preview(id)))
 }
 
 #[derive(Template)]
@@ -174,5 +174,5 @@ pub async fn confirm(
         ),
         Confirmed::Already => session.flash(FlashKind::Info, "Bu içe aktarma daha önce onaylanmıştı."),
     }
-    Ok(see_other("/personel"))
+    Ok(see_other(crate::paths::STAFF_LIST))
 }

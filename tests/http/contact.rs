@@ -278,7 +278,7 @@ async fn after_an_invalidation_the_officer_files_for_the_new_line_and_imports_ca
     assert_eq!(w.app.request(id).state, State::Invalidated);
     let page = w.officer.get(&format!("/personel/{}", w.staff)).await;
     let link = format!(
-        "/talepler/yeni?personel={}&amp;gerekce=hat_operator_degisikligi",
+        "/talepler/yeni?personel={}&#38;gerekce=hat_operator_degisikligi",
         w.staff
     );
     assert!(page.body.contains(&link), "{}", page.body);

@@ -167,7 +167,7 @@ pub async fn add(
             FlashKind::Error,
             "Bir ücret tablosu seçin; hiçbir değişiklik yapılmadı.",
         );
-        return Ok(see_other("/yonetim/ucretler"));
+        return Ok(see_other(crate::paths::RATES));
     };
     let from = parse_date(f.get("baslangic"));
     let to = match f.get("bitis").trim() {
@@ -181,14 +181,14 @@ pub async fn add(
                 FlashKind::Error,
                 format!("{msg} Hiçbir değişiklik yapılmadı."),
             );
-            return Ok(see_other("/yonetim/ucretler"));
+            return Ok(see_other(crate::paths::RATES));
         }
         _ => {
             session.flash(
                 FlashKind::Error,
                 "Başlangıç (ve varsa bitiş) tarihini seçin; hiçbir değişiklik yapılmadı.",
             );
-            return Ok(see_other("/yonetim/ucretler"));
+            return Ok(see_other(crate::paths::RATES));
         }
     };
     let note = f.get("dayanak").trim().to_owned();
@@ -248,5 +248,5 @@ pub async fn add(
             format!("{title}: {msg} Hiçbir değişiklik yapılmadı."),
         ),
     }
-    Ok(see_other("/yonetim/ucretler"))
+    Ok(see_other(crate::paths::RATES))
 }

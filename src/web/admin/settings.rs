@@ -76,5 +76,5 @@ pub async fn save(
         .call(move |conn| settings::set_hold(conn, &actor, h, d, now))
         .await?;
     session.flash(FlashKind::Success, "Ayarlar kaydedildi.");
-    Ok(see_other("/yonetim/ayarlar"))
+    Ok(see_other(crate::paths::SETTINGS))
 }

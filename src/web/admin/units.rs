@@ -275,7 +275,7 @@ async fn save(
                     "Birim eklendi."
                 },
             );
-            Ok(see_other("/yonetim/birimler"))
+            Ok(see_other(crate::paths::UNITS))
         }
     }
 }

@@ -380,7 +380,7 @@ async fn save(
                     "Kullanıcı oluşturuldu."
                 },
             );
-            Ok(see_other("/yonetim/kullanicilar"))
+            Ok(see_other(crate::paths::USERS))
         }
         Err(refusal) => {
             let mut errors = FormErrors::default();
