@@ -388,6 +388,10 @@ pub fn system_transition(
 /// A staff member a request can be filed for: id, name, masked T.C.
 pub type Candidate = (i32, String, String);
 
+/// Who among the selected staff can get a request, and who has an open one
+/// already (name, open request id).
+pub type Selection = (Vec<Candidate>, Vec<(String, i32)>);
+
 /// Staff of the officer's units among `ids`: those who can get a request,
 /// and those who have an open one (name, open request id). `None` if any id
 /// is unknown or outside the actor's units.
@@ -395,7 +399,7 @@ pub fn selection(
     conn: &mut AnyConnection,
     actor: &Actor,
     ids: &[i32],
-) -> ServiceResult<Option<(Vec<Candidate>, Vec<(String, i32)>)>> {
+) -> ServiceResult<Option<Selection>> {
     let staff = db::staff::by_ids(conn, ids)?;
     if staff.len() != ids.len() || staff.iter().any(|s| !actor.unit_ids.contains(&s.unit_id)) {
         return Ok(None);
