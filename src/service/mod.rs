@@ -8,10 +8,12 @@
 //! [`ServiceError`] is a fault (database busy, a broken invariant) that the
 //! caller reports without details.
 
+pub mod batches;
 pub mod billing;
 pub mod contact;
 pub mod expiry;
 pub mod followup;
+pub mod queue;
 pub mod reports;
 pub mod requests;
 pub mod settings;

@@ -4,11 +4,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Istanbul;
 use serde::Deserialize;
 
-use super::admin::{Actor as AuditActor, parse_id};
+use super::admin::parse_id;
 use super::errors::AppError;
 use super::export::{csv_bytes, download, xlsx_bytes};
 use super::forms::FormData;
@@ -17,8 +17,7 @@ use super::page::{Page, render, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{
-    self, audit::AuditEntry, requests::Filter, requests::Line, requests::Order, units::Province,
-    units::UnitRow,
+    self, requests::Filter, requests::Line, requests::Order, units::Province, units::UnitRow,
 };
 use crate::domain::auth::safe_next;
 use crate::domain::request::Reason;
@@ -27,7 +26,9 @@ use crate::domain::staff::Operator;
 use crate::domain::tckn::mask;
 use crate::domain::time::format_local;
 use crate::domain::workflow::{Action, State};
+use crate::service::queue::{self, Queue, QueueRequest};
 use crate::service::requests::{self as requests, ActionInput};
+use crate::service::{Actor, batches};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -169,113 +170,63 @@ const OFFICER_TABS: &[(&str, &str)] = &[
     ("active", "Aktif"),
 ];
 
-async fn list(
-    state: web::Data<AppState>,
-    page: Page,
-    user: CurrentUser,
-    req: &HttpRequest,
-    q: ListQuery,
-    reviewer: bool,
-) -> Result<HttpResponse, AppError> {
-    let tabs_def = if reviewer {
+/// The tabs of one kind of list.
+fn tabs_of(reviewer: bool) -> &'static [(&'static str, &'static str)] {
+    if reviewer {
         REVIEWER_TABS
     } else {
         OFFICER_TABS
-    };
-    let tab = ListQuery::get(&q.sekme)
-        .filter(|t| tabs_def.iter().any(|(c, _)| c == t))
-        .unwrap_or(tabs_def[0].0)
-        .to_owned();
-    let scope: Option<Vec<i32>> = if reviewer {
-        None
-    } else {
-        Some(user.unit_ids.clone())
-    };
-    let mut filter = Filter {
-        unit_ids: scope.clone(),
-        province_id: ListQuery::get(&q.il).and_then(|v| v.parse().ok()),
-        unit_id: ListQuery::get(&q.birim).and_then(|v| v.parse().ok()),
-        operator: ListQuery::get(&q.operator).and_then(Operator::from_code),
-        reason: ListQuery::get(&q.gerekce).and_then(Reason::from_code),
-        from: local_day_start(ListQuery::get(&q.baslangic), 0),
-        to: local_day_start(ListQuery::get(&q.bitis), 1),
-        search: ListQuery::get(&q.q).map(str::to_owned),
-        ..Default::default()
-    };
-    match tab.as_str() {
-        "all" => {}
-        "flagged" => filter.flagged_only = true,
-        s => filter.states = State::from_code(s).into_iter().collect(),
     }
-    let order = if ListQuery::get(&q.sira) == Some("eski") {
-        Order::OldestFirst
-    } else {
-        Order::NewestFirst
-    };
-    let after = ListQuery::get(&q.sonra).and_then(|v| v.parse().ok());
-    let units_scope = scope.clone();
-    let now = state.clock.now_naive();
-    let closed_cached: Option<Vec<(State, i64)>> = state
-        .closed_counts
-        .lock()
-        .ok()
-        .and_then(|c| c.clone())
-        .filter(|(at, _)| now - *at < chrono::Duration::seconds(60))
-        .map(|(_, counts)| counts);
-    let refresh_closed = scope.is_none() && closed_cached.is_none();
-    let (lines, counts, flagged, provinces, units, waiting) = state
-        .db(move |conn| {
-            let lines = db::requests::page(conn, &filter, order, after, PAGE_SIZE + 1)?;
-            let counts = match (&units_scope, closed_cached) {
-                // One officer's units: small, counted live.
-                (Some(ids), _) => db::requests::counts_by_state(conn, Some(ids), None)?,
-                (None, Some(closed)) => {
-                    let mut c = db::requests::counts_by_state(conn, None, Some(true))?;
-                    c.extend(closed);
-                    c
-                }
-                (None, None) => db::requests::counts_by_state(conn, None, None)?,
-            };
-            let flagged = if units_scope.is_none() {
-                db::requests::count_flagged(conn)?
-            } else {
-                0
-            };
-            let provinces = db::units::provinces(conn)?;
-            let mut units = db::units::list(conn)?;
-            if let Some(ids) = &units_scope {
-                units.retain(|u| ids.contains(&u.unit.id));
-            }
-            let waiting = match &units_scope {
-                Some(ids) => {
-                    let docs = db::requests::count_docs_to_send(conn, ids)?;
-                    if docs > 0 {
-                        vec![format!(
-                            "{docs} talep için operatör evrakı gönderilmeyi bekliyor."
-                        )]
-                    } else {
-                        vec![]
-                    }
-                }
-                None => {
-                    let hold = db::settings::hold_rule(conn)?;
-                    let ending = db::requests::holds_ending(
-                        conn,
-                        now - chrono::Duration::hours(hold.hours - 1),
-                    )?;
-                    if ending > 0 {
-                        vec![format!(
-                            "{ending} talebin SMS beklemesi bir saat içinde bitiyor ya da bitti."
-                        )]
-                    } else {
-                        vec![]
-                    }
-                }
-            };
-            Ok((lines, counts, flagged, provinces, units, waiting))
-        })
-        .await?;
-    if refresh_closed && let Ok(mut cache) = state.closed_counts.lock() {
+}
+
+impl ListQuery {
+    /// The selected tab, or the list's first.
+    fn tab(&self, reviewer: bool) -> &'static str {
+        let tabs = tabs_of(reviewer);
+        Self::get(&self.sekme)
+            .and_then(|t| tabs.iter().find(|(c, _)| *c == t))
+            .unwrap_or(&tabs[0])
+            .0
+    }
+
+    fn filter(&self, tab: &str) -> Filter {
+        let mut filter = Filter {
+            province_id: Self::get(&self.il).and_then(|v| v.parse().ok()),
+            unit_id: Self::get(&self.birim).and_then(|v| v.parse().ok()),
+            operator: Self::get(&self.operator).and_then(Operator::from_code),
+            reason: Self::get(&self.gerekce).and_then(Reason::from_code),
+            from: local_day_start(Self::get(&self.baslangic), 0),
+            to: local_day_start(Self::get(&self.bitis), 1),
+            search: Self::get(&self.q).map(str::to_owned),
+            ..Default::default()
+        };
+        match tab {
+            "all" => {}
+            "flagged" => filter.flagged_only = true,
+            s => filter.states = State::from_code(s).into_iter().collect(),
+        }
+        filter
+    }
+
+    fn order(&self) -> Order {
+        if Self::get(&self.sira) == Some("eski") {
+            Order::OldestFirst
+        } else {
+            Order::NewestFirst
+        }
+    }
+}
+
+/// The closed states' counts of the all-units view, if taken in the last
+/// minute.
+fn cached_closed_counts(state: &AppState, now: NaiveDateTime) -> Option<Vec<(State, i64)>> {
+    let cache = state.closed_counts.lock().ok()?;
+    let (at, counts) = cache.as_ref()?;
+    (now - *at < chrono::Duration::seconds(60)).then(|| counts.clone())
+}
+
+fn remember_closed_counts(state: &AppState, counts: &[(State, i64)], now: NaiveDateTime) {
+    if let Ok(mut cache) = state.closed_counts.lock() {
         let closed = counts
             .iter()
             .filter(|(s, _)| !s.is_open())
@@ -283,38 +234,20 @@ async fn list(
             .collect();
         *cache = Some((now, closed));
     }
-    let has_more = lines.len() as i64 > PAGE_SIZE;
-    let lines: Vec<LineView> = lines
-        .into_iter()
-        .take(PAGE_SIZE as usize)
-        .map(LineView::from)
-        .collect();
-    let base: &'static str = if reviewer {
-        crate::paths::REVIEW_QUEUE
-    } else {
-        crate::paths::REQUESTS
-    };
-    let next = if has_more {
-        lines.last().map(|l| {
-            let rest = q.without_cursor(None);
-            if rest.is_empty() {
-                format!("{base}?sonra={}", l.id)
-            } else {
-                format!("{base}?{rest}&sonra={}", l.id)
-            }
-        })
-    } else {
-        None
-    };
+}
+
+fn tab_views(q: &ListQuery, reviewer: bool, tab: &str, found: &Queue) -> Vec<Tab> {
     let count_of = |code: &str| match code {
-        "all" => counts.iter().map(|(_, n)| n).sum(),
-        "flagged" => flagged,
-        c => counts
+        "all" => found.counts.iter().map(|(_, n)| n).sum(),
+        "flagged" => found.flagged,
+        c => found
+            .counts
             .iter()
             .find(|(s, _)| s.code() == c)
             .map_or(0, |(_, n)| *n),
     };
-    let tabs = tabs_def
+    let base = list_base(reviewer);
+    tabs_of(reviewer)
         .iter()
         .map(|(code, label)| Tab {
             code,
@@ -323,8 +256,55 @@ async fn list(
             active: *code == tab,
             href: format!("{base}?{}", q.without_cursor(Some(code))),
         })
-        .collect();
-    let back = format!("{}?{}", req.path(), req.query_string());
+        .collect()
+}
+
+fn list_base(reviewer: bool) -> &'static str {
+    if reviewer {
+        crate::paths::REVIEW_QUEUE
+    } else {
+        crate::paths::REQUESTS
+    }
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    page: Page,
+    user: CurrentUser,
+    req: &HttpRequest,
+    q: ListQuery,
+    reviewer: bool,
+) -> Result<HttpResponse, AppError> {
+    let tab = q.tab(reviewer);
+    let scope = (!reviewer).then(|| user.unit_ids.clone());
+    let now = state.clock.now_naive();
+    let closed_counts = if scope.is_none() {
+        cached_closed_counts(&state, now)
+    } else {
+        None
+    };
+    let refresh_closed = scope.is_none() && closed_counts.is_none();
+    let request = QueueRequest {
+        scope,
+        filter: q.filter(tab),
+        order: q.order(),
+        after: ListQuery::get(&q.sonra).and_then(|v| v.parse().ok()),
+        limit: PAGE_SIZE,
+        closed_counts,
+    };
+    let found = state
+        .call(move |conn| queue::page(conn, request, now))
+        .await?;
+    if refresh_closed {
+        remember_closed_counts(&state, &found.counts, now);
+    }
+    let base = list_base(reviewer);
+    let next = found.lines.last().filter(|_| found.has_more).map(|l| {
+        let rest = q.without_cursor(None);
+        let sep = if rest.is_empty() { "" } else { "&" };
+        format!("{base}?{rest}{sep}sonra={}", l.id)
+    });
+    let tabs = tab_views(&q, reviewer, tab, &found);
     render(&ListPage {
         page,
         title: if reviewer {
@@ -335,16 +315,16 @@ async fn list(
         base,
         reviewer,
         tabs,
-        tab,
-        lines,
+        tab: tab.to_owned(),
+        lines: found.lines.into_iter().map(LineView::from).collect(),
         next,
         q,
-        provinces,
-        units,
+        provinces: found.provinces,
+        units: found.units,
         operators: Operator::ALL,
         reasons: Reason::ALL,
-        back,
-        waiting,
+        back: format!("{}?{}", req.path(), req.query_string()),
+        waiting: found.waiting,
     })
 }
 
@@ -450,22 +430,17 @@ struct BatchPage {
 pub async fn batch(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
+    let reviewer = actor.has(Role::Reviewer);
     let (b, by, lines) = state
-        .db(move |conn| {
-            let (b, by) = db::batches::find(conn, id)?.ok_or(AppError::NotFound)?;
-            Ok((b, by, db::batches::lines(conn, id)?))
-        })
-        .await?;
-    // Reviewers and finance see every line; officers only their units'
-    // lines, and a batch with none of theirs does not exist for them.
-    let reviewer = user.has(Role::Reviewer);
-    let lines: Vec<BatchLine> = lines
+        .call(move |conn| batches::view(conn, &actor, id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let lines = lines
         .into_iter()
-        .filter(|l| user.can_see_unit(l.unit_id))
         .map(|l| BatchLine {
             request_id: l.request_id,
             name: format!("{} {}", l.first_name, l.last_name),
@@ -478,9 +453,6 @@ pub async fn batch(
             state: l.state.label().to_owned(),
         })
         .collect();
-    if lines.is_empty() {
-        return Err(AppError::NotFound);
-    }
     render(&BatchPage {
         page,
         id,
@@ -521,8 +493,7 @@ const FORWARD_HEADERS: [&str; 7] = [
 /// The list Kamu SM needs, with full T.C. numbers: reviewer only, audited.
 pub async fn batch_export(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, format) = path.into_inner();
@@ -532,30 +503,12 @@ pub async fn batch_export(
         "xlsx" => true,
         _ => return Err(AppError::NotFound),
     };
-    let ip = AuditActor::of(&user, &req).ip;
     let now = state.clock.now_naive();
+    let label = if xlsx { "XLSX" } else { "CSV" };
     let lines = state
-        .db(move |conn| {
-            db::batches::find(conn, id)?.ok_or(AppError::NotFound)?;
-            let lines = db::batches::lines(conn, id)?;
-            db::audit::record(
-                conn,
-                &AuditEntry {
-                    at: now,
-                    actor_id: Some(user.id),
-                    action: "batch.export",
-                    target: &format!("batch:{id}"),
-                    detail: &format!(
-                        "{} satır, {}, tam T.C. kimlik no",
-                        lines.len(),
-                        if xlsx { "XLSX" } else { "CSV" }
-                    ),
-                    ip: &ip,
-                },
-            )?;
-            Ok(lines)
-        })
-        .await?;
+        .call(move |conn| batches::export(conn, &actor, id, label, now))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let rows: Vec<Vec<String>> = lines
         .into_iter()
         .map(|l| {

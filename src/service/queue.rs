@@ -1,0 +1,109 @@
+//! The request lists: the reviewers' queue over every unit and an officer's
+//! list over their units, with per-state counts for the tabs and what is
+//! waiting for the reader.
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::ServiceResult;
+use crate::db::{
+    self, AnyConnection,
+    requests::{Filter, Line, Order},
+    units::{Province, UnitRow},
+};
+use crate::domain::workflow::State;
+
+/// One page of a list. `scope`: the officer's units, or `None` for every
+/// unit (reviewers). `closed_counts`: the closed states' counts if the
+/// caller has them from less than a minute ago (history only grows, so the
+/// all-units view need not count them on every page).
+pub struct QueueRequest {
+    pub scope: Option<Vec<i32>>,
+    pub filter: Filter,
+    pub order: Order,
+    pub after: Option<i32>,
+    pub limit: i64,
+    pub closed_counts: Option<Vec<(State, i64)>>,
+}
+
+pub struct Queue {
+    /// At most `limit` lines; `has_more` says whether a next page exists.
+    pub lines: Vec<Line>,
+    pub has_more: bool,
+    pub counts: Vec<(State, i64)>,
+    /// Requests the staff member reported as "not mine" (all-units view).
+    pub flagged: i64,
+    pub provinces: Vec<Province>,
+    pub units: Vec<UnitRow>,
+    pub waiting: Vec<String>,
+}
+
+pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> ServiceResult<Queue> {
+    let filter = Filter {
+        unit_ids: q.scope.clone(),
+        ..q.filter
+    };
+    let mut lines = db::requests::page(conn, &filter, q.order, q.after, q.limit + 1)?;
+    let has_more = lines.len() as i64 > q.limit;
+    lines.truncate(q.limit as usize);
+    let mut units = db::units::list(conn)?;
+    if let Some(ids) = &q.scope {
+        units.retain(|u| ids.contains(&u.unit.id));
+    }
+    Ok(Queue {
+        lines,
+        has_more,
+        counts: counts(conn, q.scope.as_deref(), q.closed_counts)?,
+        flagged: match q.scope {
+            None => db::requests::count_flagged(conn)?,
+            Some(_) => 0,
+        },
+        provinces: db::units::provinces(conn)?,
+        waiting: waiting(conn, q.scope.as_deref(), now)?,
+        units,
+    })
+}
+
+fn counts(
+    conn: &mut AnyConnection,
+    scope: Option<&[i32]>,
+    closed: Option<Vec<(State, i64)>>,
+) -> ServiceResult<Vec<(State, i64)>> {
+    Ok(match (scope, closed) {
+        // One officer's units: small, counted live.
+        (Some(ids), _) => db::requests::counts_by_state(conn, Some(ids), None)?,
+        (None, Some(closed)) => {
+            let mut c = db::requests::counts_by_state(conn, None, Some(true))?;
+            c.extend(closed);
+            c
+        }
+        (None, None) => db::requests::counts_by_state(conn, None, None)?,
+    })
+}
+
+/// Officers: documents they are to send; reviewers: holds ending within the
+/// hour.
+fn waiting(
+    conn: &mut AnyConnection,
+    scope: Option<&[i32]>,
+    now: NaiveDateTime,
+) -> ServiceResult<Vec<String>> {
+    Ok(match scope {
+        Some(ids) => {
+            let docs = db::requests::count_docs_to_send(conn, ids)?;
+            (docs > 0)
+                .then(|| format!("{docs} talep için operatör evrakı gönderilmeyi bekliyor."))
+                .into_iter()
+                .collect()
+        }
+        None => {
+            let hold = db::settings::hold_rule(conn)?;
+            let ending = db::requests::holds_ending(conn, now - Duration::hours(hold.hours - 1))?;
+            (ending > 0)
+                .then(|| {
+                    format!("{ending} talebin SMS beklemesi bir saat içinde bitiyor ya da bitti.")
+                })
+                .into_iter()
+                .collect()
+        }
+    })
+}
