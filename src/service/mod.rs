@@ -17,6 +17,7 @@ pub mod queue;
 pub mod reports;
 pub mod requests;
 pub mod settings;
+pub mod staff;
 pub mod staff_import;
 
 use chrono::NaiveDateTime;

@@ -180,40 +180,9 @@ async fn change(
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
     let s = load(&state, &actor, subject).await?;
-    let v = Values {
-        phone: f.get("phone").to_owned(),
-        operator: f.get("operator").to_owned(),
-        line_type: f.get("line_type").to_owned(),
-        has_signature: f.checked("has_signature"),
-        kinds: f.all("kinds").iter().map(|k| (*k).to_owned()).collect(),
-    };
-    let mut errors = FormErrors::default();
-    let phone = Msisdn::parse(&v.phone)
-        .map_err(|m| errors.add("phone", m))
-        .ok();
-    let operator = Operator::from_code(&v.operator);
-    if operator.is_none() {
-        errors.add("operator", "Operatörünüzü seçin.");
-    }
-    let line_type = LineType::from_code(&v.line_type);
-    if line_type.is_none() {
-        errors.add("line_type", "Hat tipini seçin.");
-    }
-    let kinds: Vec<ChangeKind> = v
-        .kinds
-        .iter()
-        .filter_map(|k| ChangeKind::from_code(k))
-        .collect();
-    let (Some(phone), Some(operator), Some(line_type), true) =
-        (phone, operator, line_type, errors.is_empty())
-    else {
-        return form_page(page, &s, subject, v, errors);
-    };
-    let new = Contact {
-        phone: phone.as_str().to_owned(),
-        operator,
-        line_type,
-        has_signature: v.has_signature,
+    let (v, new, kinds) = match parse_change(&f) {
+        Ok(parsed) => parsed,
+        Err((v, errors)) => return form_page(page, &s, subject, v, errors),
     };
     if s.contact() == new && kinds.is_empty() {
         session.flash(FlashKind::Info, "Bir değişiklik yapılmadı.");
@@ -241,6 +210,47 @@ async fn change(
     };
     session.flash(FlashKind::Success, text);
     Ok(see_other(&back_of(subject)))
+}
+
+/// The form as typed, and the new line with what happened to it; or the
+/// form with its errors.
+fn parse_change(f: &FormData) -> Result<(Values, Contact, Vec<ChangeKind>), (Values, FormErrors)> {
+    let v = Values {
+        phone: f.get("phone").to_owned(),
+        operator: f.get("operator").to_owned(),
+        line_type: f.get("line_type").to_owned(),
+        has_signature: f.checked("has_signature"),
+        kinds: f.all("kinds").iter().map(|k| (*k).to_owned()).collect(),
+    };
+    let mut errors = FormErrors::default();
+    let phone = Msisdn::parse(&v.phone)
+        .map_err(|m| errors.add("phone", m))
+        .ok();
+    let operator = Operator::from_code(&v.operator);
+    if operator.is_none() {
+        errors.add("operator", "Operatörünüzü seçin.");
+    }
+    let line_type = LineType::from_code(&v.line_type);
+    if line_type.is_none() {
+        errors.add("line_type", "Hat tipini seçin.");
+    }
+    let kinds = v
+        .kinds
+        .iter()
+        .filter_map(|k| ChangeKind::from_code(k))
+        .collect();
+    match (phone, operator, line_type) {
+        (Some(phone), Some(operator), Some(line_type)) if errors.is_empty() => {
+            let new = Contact {
+                phone: phone.as_str().to_owned(),
+                operator,
+                line_type,
+                has_signature: v.has_signature,
+            };
+            Ok((v, new, kinds))
+        }
+        _ => Err((v, errors)),
+    }
 }
 
 /// Says in plain Turkish what confirming will do.

@@ -43,115 +43,139 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(require_login))
                 .route("/parola", web::get().to(auth::password_form))
                 .route("/parola", web::post().to(auth::change_password)),
-        )
-        .service(
-            web::scope("/talepler")
-                .wrap(from_fn(role_guard(Role::Officer)))
-                .wrap(from_fn(require_login))
-                .route("", web::get().to(review::officer_list))
-                .route("/yeni", web::get().to(requests::new_form))
-                .route("/yeni", web::post().to(requests::create)),
-        )
-        .service(
-            web::scope("/personel")
-                .wrap(from_fn(role_guard(Role::Officer)))
-                .wrap(from_fn(require_login))
-                .route("", web::get().to(staff::list))
-                .route("/yeni", web::get().to(staff::new_form))
-                .route("/yeni", web::post().to(staff::create))
-                .route("/ice-aktar", web::get().to(staff_import::upload_form))
-                .route("/ice-aktar", web::post().to(staff_import::upload))
-                .route(
-                    "/ice-aktar/sablon.{format}",
-                    web::get().to(staff_import::template),
-                )
-                .route("/ice-aktar/{id}", web::get().to(staff_import::preview))
-                .route("/ice-aktar/{id}", web::post().to(staff_import::confirm))
-                .route("/{id}/iletisim", web::get().to(contact::staff_form))
-                .route("/{id}/iletisim", web::post().to(contact::staff_change))
-                .route("/{id}", web::get().to(staff::edit_form))
-                .route("/{id}", web::post().to(staff::update)),
-        )
-        .service(
-            web::scope("/inceleme")
-                .wrap(from_fn(role_guard(Role::Reviewer)))
-                .wrap(from_fn(require_login))
-                .route("", web::get().to(review::queue))
-                .route("/toplu", web::post().to(review::bulk))
-                .route("/suresi-dolacak", web::get().to(followup::expiring_page))
-                .route(
-                    "/suresi-dolacak.{format}",
-                    web::get().to(followup::expiring_export),
-                )
-                .route("/partiler", web::get().to(review::batches))
-                .route(
-                    "/partiler/{id}/liste.{format}",
-                    web::get().to(review::batch_export),
-                ),
-        )
-        // Request and batch pages serve several roles; each handler checks
-        // who may see the record (404 otherwise) and the state machine who
-        // may act.
-        .service(
-            web::scope("/talep")
-                .wrap(from_fn(require_login))
-                .route("/{id}", web::get().to(requests::show))
-                .route("/{id}/islem", web::post().to(requests::act)),
-        )
-        .service(
-            web::resource("/mutabakat")
-                .wrap(from_fn(require_login))
-                .route(web::get().to(followup::reconciliation)),
-        )
-        .service(
-            web::scope("/parti")
-                .wrap(from_fn(require_login))
-                .route("/{id}", web::get().to(review::batch)),
-        )
-        .service(
-            web::scope("/mali")
-                .wrap(from_fn(role_guard(Role::Finance)))
-                .wrap(from_fn(require_login))
-                .route("", web::get().to(finance::fees))
-                .route("/fatura", web::post().to(finance::record_invoice))
-                .route("/grafikler", web::get().to(charts::page))
-                .route("/aylik", web::get().to(billing::page))
-                .route("/aylik", web::post().to(billing::act))
-                .route("/aylik/{month}.{format}", web::get().to(billing::export))
-                .route("/ucretler.{format}", web::get().to(finance::fees_export)),
-        )
-        .service(
-            web::scope("/bilgilerim")
-                .wrap(from_fn(role_guard(Role::Staff)))
-                .wrap(from_fn(require_login))
-                .route("", web::get().to(me::home))
-                .route("/iletisim", web::get().to(contact::my_form))
-                .route("/iletisim", web::post().to(contact::my_change)),
-        )
-        .service(
-            web::scope("/yonetim")
-                .wrap(from_fn(role_guard(Role::Admin)))
-                .wrap(from_fn(require_login))
-                .route("", web::get().to(admin::users::list))
-                .route("/kullanicilar", web::get().to(admin::users::list))
-                .route("/kullanicilar/yeni", web::get().to(admin::users::new_form))
-                .route("/kullanicilar/yeni", web::post().to(admin::users::create))
-                .route("/kullanicilar/{id}", web::get().to(admin::users::edit_form))
-                .route("/kullanicilar/{id}", web::post().to(admin::users::update))
-                .route("/birimler", web::get().to(admin::units::list))
-                .route("/birimler/yeni", web::get().to(admin::units::new_form))
-                .route("/birimler/yeni", web::post().to(admin::units::create))
-                .route("/birimler/{id}", web::get().to(admin::units::edit_form))
-                .route("/birimler/{id}", web::post().to(admin::units::update))
-                .route("/denetim", web::get().to(admin::audit::list))
-                .route("/ayarlar", web::get().to(admin::settings::form))
-                .route("/ayarlar", web::post().to(admin::settings::save))
-                .route("/ucretler", web::get().to(admin::rates::list))
-                .route("/ucretler", web::post().to(admin::rates::add)),
-        )
-        .service(
-            web::resource("/")
-                .wrap(from_fn(require_login))
-                .route(web::get().to(home::dashboard)),
         );
+    officer_routes(cfg);
+    reviewer_routes(cfg);
+    shared_routes(cfg);
+    finance_routes(cfg);
+    staff_routes(cfg);
+    admin_routes(cfg);
+    cfg.service(
+        web::resource("/")
+            .wrap(from_fn(require_login))
+            .route(web::get().to(home::dashboard)),
+    );
+}
+
+fn officer_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/talepler")
+            .wrap(from_fn(role_guard(Role::Officer)))
+            .wrap(from_fn(require_login))
+            .route("", web::get().to(review::officer_list))
+            .route("/yeni", web::get().to(requests::new_form))
+            .route("/yeni", web::post().to(requests::create)),
+    )
+    .service(
+        web::scope("/personel")
+            .wrap(from_fn(role_guard(Role::Officer)))
+            .wrap(from_fn(require_login))
+            .route("", web::get().to(staff::list))
+            .route("/yeni", web::get().to(staff::new_form))
+            .route("/yeni", web::post().to(staff::create))
+            .route("/ice-aktar", web::get().to(staff_import::upload_form))
+            .route("/ice-aktar", web::post().to(staff_import::upload))
+            .route(
+                "/ice-aktar/sablon.{format}",
+                web::get().to(staff_import::template),
+            )
+            .route("/ice-aktar/{id}", web::get().to(staff_import::preview))
+            .route("/ice-aktar/{id}", web::post().to(staff_import::confirm))
+            .route("/{id}/iletisim", web::get().to(contact::staff_form))
+            .route("/{id}/iletisim", web::post().to(contact::staff_change))
+            .route("/{id}", web::get().to(staff::edit_form))
+            .route("/{id}", web::post().to(staff::update)),
+    );
+}
+
+fn reviewer_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/inceleme")
+            .wrap(from_fn(role_guard(Role::Reviewer)))
+            .wrap(from_fn(require_login))
+            .route("", web::get().to(review::queue))
+            .route("/toplu", web::post().to(review::bulk))
+            .route("/suresi-dolacak", web::get().to(followup::expiring_page))
+            .route(
+                "/suresi-dolacak.{format}",
+                web::get().to(followup::expiring_export),
+            )
+            .route("/partiler", web::get().to(review::batches))
+            .route(
+                "/partiler/{id}/liste.{format}",
+                web::get().to(review::batch_export),
+            ),
+    );
+}
+
+/// Request and batch pages serve several roles; each handler checks who may
+/// see the record (404 otherwise) and the state machine who may act.
+fn shared_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/talep")
+            .wrap(from_fn(require_login))
+            .route("/{id}", web::get().to(requests::show))
+            .route("/{id}/islem", web::post().to(requests::act)),
+    )
+    .service(
+        web::resource("/mutabakat")
+            .wrap(from_fn(require_login))
+            .route(web::get().to(followup::reconciliation)),
+    )
+    .service(
+        web::scope("/parti")
+            .wrap(from_fn(require_login))
+            .route("/{id}", web::get().to(review::batch)),
+    );
+}
+
+fn finance_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/mali")
+            .wrap(from_fn(role_guard(Role::Finance)))
+            .wrap(from_fn(require_login))
+            .route("", web::get().to(finance::fees))
+            .route("/fatura", web::post().to(finance::record_invoice))
+            .route("/grafikler", web::get().to(charts::page))
+            .route("/aylik", web::get().to(billing::page))
+            .route("/aylik", web::post().to(billing::act))
+            .route("/aylik/{month}.{format}", web::get().to(billing::export))
+            .route("/ucretler.{format}", web::get().to(finance::fees_export)),
+    );
+}
+
+fn staff_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/bilgilerim")
+            .wrap(from_fn(role_guard(Role::Staff)))
+            .wrap(from_fn(require_login))
+            .route("", web::get().to(me::home))
+            .route("/iletisim", web::get().to(contact::my_form))
+            .route("/iletisim", web::post().to(contact::my_change)),
+    );
+}
+
+fn admin_routes(cfg: &mut web::ServiceConfig) {
+    use admin::{audit, rates, settings, units, users};
+    cfg.service(
+        web::scope("/yonetim")
+            .wrap(from_fn(role_guard(Role::Admin)))
+            .wrap(from_fn(require_login))
+            .route("", web::get().to(users::list))
+            .route("/kullanicilar", web::get().to(users::list))
+            .route("/kullanicilar/yeni", web::get().to(users::new_form))
+            .route("/kullanicilar/yeni", web::post().to(users::create))
+            .route("/kullanicilar/{id}", web::get().to(users::edit_form))
+            .route("/kullanicilar/{id}", web::post().to(users::update))
+            .route("/birimler", web::get().to(units::list))
+            .route("/birimler/yeni", web::get().to(units::new_form))
+            .route("/birimler/yeni", web::post().to(units::create))
+            .route("/birimler/{id}", web::get().to(units::edit_form))
+            .route("/birimler/{id}", web::post().to(units::update))
+            .route("/denetim", web::get().to(audit::list))
+            .route("/ayarlar", web::get().to(settings::form))
+            .route("/ayarlar", web::post().to(settings::save))
+            .route("/ucretler", web::get().to(rates::list))
+            .route("/ucretler", web::post().to(rates::add)),
+    );
 }

@@ -39,80 +39,11 @@ impl Page {
             label: "Ana sayfa",
         }];
         for role in &user.roles {
-            match role {
-                Role::Officer => {
-                    items.push(NavItem {
-                        href: crate::paths::STAFF_LIST,
-                        label: "Personel",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::REQUESTS,
-                        label: "Taleplerim",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::RECONCILIATION,
-                        label: "Mutabakat",
-                    });
-                }
-                Role::Reviewer => {
-                    items.push(NavItem {
-                        href: crate::paths::REVIEW_QUEUE,
-                        label: "İnceleme kuyruğu",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::BATCHES,
-                        label: "Kamu SM partileri",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::EXPIRING,
-                        label: "Süresi dolacaklar",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::RECONCILIATION,
-                        label: "Mutabakat",
-                    });
-                }
-                Role::Finance => {
-                    items.push(NavItem {
-                        href: crate::paths::FEES,
-                        label: "Ücretler ve raporlar",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::BILLING,
-                        label: "Aylık ücretler",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::CHARTS,
-                        label: "Grafikler",
-                    });
-                }
-                Role::Staff => items.push(NavItem {
-                    href: crate::paths::ME,
-                    label: "Bilgilerim",
-                }),
-                Role::Admin => {
-                    items.push(NavItem {
-                        href: crate::paths::USERS,
-                        label: "Kullanıcılar",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::UNITS,
-                        label: "Birimler",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::AUDIT,
-                        label: "Denetim kaydı",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::SETTINGS,
-                        label: "Ayarlar",
-                    });
-                    items.push(NavItem {
-                        href: crate::paths::RATES,
-                        label: "Ücret tabloları",
-                    });
-                }
-            }
+            items.extend(
+                menu_of(*role)
+                    .iter()
+                    .map(|&(href, label)| NavItem { href, label }),
+            );
         }
         // An account with several roles may reach a page from two of them.
         let mut seen = std::collections::HashSet::new();
@@ -176,4 +107,35 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
+}
+
+/// Each role's menu entries: (path, label).
+fn menu_of(role: Role) -> &'static [(&'static str, &'static str)] {
+    use crate::paths::*;
+    match role {
+        Role::Officer => &[
+            (STAFF_LIST, "Personel"),
+            (REQUESTS, "Taleplerim"),
+            (RECONCILIATION, "Mutabakat"),
+        ],
+        Role::Reviewer => &[
+            (REVIEW_QUEUE, "İnceleme kuyruğu"),
+            (BATCHES, "Kamu SM partileri"),
+            (EXPIRING, "Süresi dolacaklar"),
+            (RECONCILIATION, "Mutabakat"),
+        ],
+        Role::Finance => &[
+            (FEES, "Ücretler ve raporlar"),
+            (BILLING, "Aylık ücretler"),
+            (CHARTS, "Grafikler"),
+        ],
+        Role::Staff => &[(ME, "Bilgilerim")],
+        Role::Admin => &[
+            (USERS, "Kullanıcılar"),
+            (UNITS, "Birimler"),
+            (AUDIT, "Denetim kaydı"),
+            (SETTINGS, "Ayarlar"),
+            (RATES, "Ücret tabloları"),
+        ],
+    }
 }

@@ -2,22 +2,24 @@
 //! create and edit records. Every record is read through the unit scope.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::admin::{Actor as AuditActor, parse_id};
+use super::admin::parse_id;
 use super::errors::AppError;
 use super::forms::{FormData, FormErrors};
 use super::identity::CurrentUser;
 use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
-use crate::db::{self, audit::AuditEntry, staff::Staff, units::UnitRow};
+use crate::db::{self, staff::Staff, units::UnitRow};
 use crate::domain::phone::display as phone_display;
-use crate::domain::staff::{LineType, Operator, StaffInput};
+use crate::domain::staff::{LineType, Operator, StaffInput, ValidStaff};
 use crate::domain::tckn::mask;
 use crate::domain::text::sort_key;
+use crate::service::Actor;
+use crate::service::staff::{self, Saved};
 
 pub const LIST_LIMIT: i64 = 500;
 
@@ -234,42 +236,39 @@ fn input_of(f: &FormData) -> StaffInput {
 
 pub async fn create(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
     user: CurrentUser,
+    actor: Actor,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    save(state, req, page, session, user, None, form).await
+    save(state, page, session, user, actor, None, form).await
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn update(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
     user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     visible(&state, &user, id).await?;
-    save(state, req, page, session, user, Some(id), form).await
+    save(state, page, session, user, actor, Some(id), form).await
 }
 
-async fn save(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    page: Page,
-    session: TypedSession,
-    user: CurrentUser,
+/// The form as typed; when editing, the line stays as stored (it changes
+/// only through the contact-change page, which applies its consequences).
+async fn typed_input(
+    state: &AppState,
     editing: Option<i32>,
-    f: FormData,
-) -> Result<HttpResponse, AppError> {
-    let mut v = input_of(&f);
+    f: &FormData,
+) -> Result<StaffInput, AppError> {
+    let mut v = input_of(f);
     if let Some(id) = editing {
-        // The line (number, operator, line type, mobil imza) changes only
-        // through the contact-change page, which applies its consequences.
         let stored = state
             .db(move |conn| Ok(db::staff::find(conn, id)?))
             .await?
@@ -279,7 +278,15 @@ async fn save(
         v.line_type = stored.line_type.code().to_owned();
         v.has_signature = if stored.has_signature { "var" } else { "yok" }.into();
     }
-    let unit_id = f.get("unit_id").to_owned();
+    Ok(v)
+}
+
+/// The valid record and its unit, or the errors to show.
+fn validate(
+    user: &CurrentUser,
+    v: &StaffInput,
+    unit_id: &str,
+) -> Result<(ValidStaff, i32), FormErrors> {
     let mut errors = FormErrors::default();
     let unit = unit_id
         .parse::<i32>()
@@ -288,101 +295,75 @@ async fn save(
     if unit.is_none() {
         errors.add("unit_id", "Sorumlu olduğunuz birimlerden birini seçin.");
     }
-    let valid = match v.validate() {
-        Ok(valid) => Some(valid),
-        Err(list) => {
-            for (field, msg) in list {
-                errors.add(field, msg);
-            }
-            None
+    let valid = v.validate().map_err(|list| {
+        for (field, msg) in list {
+            errors.add(field, msg);
         }
-    };
-    let saved = match (valid, unit, errors.is_empty()) {
-        (Some(valid), Some(unit), true) => {
-            let actor = AuditActor::of(&user, &req);
+    });
+    match (valid, unit) {
+        (Ok(valid), Some(unit)) if errors.is_empty() => Ok((valid, unit)),
+        _ => Err(errors),
+    }
+}
+
+async fn save(
+    state: web::Data<AppState>,
+    page: Page,
+    session: TypedSession,
+    user: CurrentUser,
+    actor: Actor,
+    editing: Option<i32>,
+    f: FormData,
+) -> Result<HttpResponse, AppError> {
+    let v = typed_input(&state, editing, &f).await?;
+    let unit_id = f.get("unit_id").to_owned();
+    let errors = match validate(&user, &v, &unit_id) {
+        Ok((valid, unit)) => {
             let now = state.clock.now_naive();
-            state
-                .db(move |conn| {
-                    db::transaction(conn, |conn| {
-                        let (tckn_taken, email_taken) = db::staff::conflicts(
-                            conn,
-                            valid.tckn.as_str(),
-                            valid.email.as_str(),
-                            editing,
-                        )?;
-                        if tckn_taken || email_taken {
-                            return Ok(Err((tckn_taken, email_taken)));
-                        }
-                        let search = valid.search_name();
-                        let values = db::staff::values(&valid, unit, &search, now);
-                        let id = match editing {
-                            Some(id) => {
-                                db::staff::update(conn, id, &values)?;
-                                id
-                            }
-                            None => db::staff::insert(conn, &values, now)?,
-                        };
-                        db::audit::record(
-                            conn,
-                            &AuditEntry {
-                                at: now,
-                                actor_id: Some(actor.id),
-                                action: if editing.is_some() {
-                                    "staff.updated"
-                                } else {
-                                    "staff.created"
-                                },
-                                target: &format!("staff:{id}"),
-                                detail: &format!("birim={unit}"),
-                                ip: &actor.ip,
-                            },
-                        )?;
-                        Ok::<_, AppError>(Ok(id))
-                    })
-                })
-                .await?
-        }
-        _ => Err((false, false)),
-    };
-    match saved {
-        Ok(id) => {
-            session.flash(
-                FlashKind::Success,
-                if editing.is_some() {
-                    "Personel kaydı güncellendi."
-                } else {
-                    "Personel eklendi."
-                },
-            );
-            Ok(see_other(&crate::paths::staff(id)))
-        }
-        Err((tckn_taken, email_taken)) => {
-            if tckn_taken {
+            let saved = state
+                .call(move |conn| staff::save(conn, &actor, editing, &valid, unit, now))
+                .await?;
+            let (tckn, email) = match saved {
+                Saved::Done(id) => {
+                    let done = if editing.is_some() {
+                        "Personel kaydı güncellendi."
+                    } else {
+                        "Personel eklendi."
+                    };
+                    session.flash(FlashKind::Success, done);
+                    return Ok(see_other(&crate::paths::staff(id)));
+                }
+                Saved::Taken { tckn, email } => (tckn, email),
+            };
+            let mut errors = FormErrors::default();
+            if tckn {
                 errors.add(
                     "tckn",
                     "Bu T.C. kimlik numarasıyla kayıtlı bir personel zaten var.",
                 );
             }
-            if email_taken {
+            if email {
                 errors.add(
                     "email",
                     "Bu e-posta adresiyle kayıtlı bir personel zaten var.",
                 );
             }
-            let units = officer_units(&state, &user).await?;
-            let page = FormPage {
-                page,
-                editing,
-                v,
-                unit_id,
-                units,
-                errors,
-                operators: Operator::ALL,
-                line_types: LineType::ALL,
-                history_link: None,
-                contact_history: Vec::new(),
-            };
-            render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+            errors
         }
-    }
+        Err(errors) => errors,
+    };
+    let units = officer_units(&state, &user).await?;
+    let page = FormPage {
+        page,
+        editing,
+        v,
+        unit_id,
+        units,
+        errors,
+        operators: Operator::ALL,
+        line_types: LineType::ALL,
+        history_link: None,
+        contact_history: Vec::new(),
+    };
+    render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
 }
