@@ -180,9 +180,10 @@ async fn change(
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
     let s = load(&state, &actor, subject).await?;
-    let (v, new, kinds) = match parse_change(&f) {
+    let (v, parsed) = parse_change(&f);
+    let (new, kinds) = match parsed {
         Ok(parsed) => parsed,
-        Err((v, errors)) => return form_page(page, &s, subject, v, errors),
+        Err(errors) => return form_page(page, &s, subject, v, errors),
     };
     if s.contact() == new && kinds.is_empty() {
         session.flash(FlashKind::Info, "Bir değişiklik yapılmadı.");
@@ -214,7 +215,7 @@ async fn change(
 
 /// The form as typed, and the new line with what happened to it; or the
 /// form with its errors.
-fn parse_change(f: &FormData) -> Result<(Values, Contact, Vec<ChangeKind>), (Values, FormErrors)> {
+fn parse_change(f: &FormData) -> (Values, Result<(Contact, Vec<ChangeKind>), FormErrors>) {
     let v = Values {
         phone: f.get("phone").to_owned(),
         operator: f.get("operator").to_owned(),
@@ -247,9 +248,9 @@ fn parse_change(f: &FormData) -> Result<(Values, Contact, Vec<ChangeKind>), (Val
                 line_type,
                 has_signature: v.has_signature,
             };
-            Ok((v, new, kinds))
+            (v, Ok((new, kinds)))
         }
-        _ => Err((v, errors)),
+        _ => (v, Err(errors)),
     }
 }
 
