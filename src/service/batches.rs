@@ -9,6 +9,12 @@ use crate::db::{
     batches::{Batch, ForwardLine},
 };
 
+/// The newest `limit` batches with who opened them and how many requests
+/// each holds.
+pub fn list(conn: &mut AnyConnection, limit: i64) -> ServiceResult<Vec<(Batch, String, i64)>> {
+    Ok(db::batches::list(conn, limit)?)
+}
+
 /// A batch with who opened it and the lines `actor` may see: reviewers and
 /// finance every line, officers their units' lines. `None` if the batch does
 /// not exist or has no line for the actor.

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::{Actor, ServiceResult, audit};
-use crate::db::{self, AnyConnection};
+use crate::db::{self, AnyConnection, contact::HistoryRow, staff::Staff, units::UnitRow};
 use crate::domain::staff::ValidStaff;
 
 /// What saving a record did.
@@ -55,4 +55,50 @@ pub fn save(
         )?;
         Ok(Saved::Done(id))
     })
+}
+
+/// The actor's active units, for the unit fields of the forms.
+pub fn units_of(conn: &mut AnyConnection, actor: &Actor) -> ServiceResult<Vec<UnitRow>> {
+    let mut units = db::units::list(conn)?;
+    units.retain(|u| actor.unit_ids.contains(&u.unit.id) && u.unit.active);
+    Ok(units)
+}
+
+/// Staff of the actor's units (or of one of them, `unit`) matching `text`
+/// (name fragment or T.C. prefix), at most `limit`, with their unit names;
+/// and the actor's units for the filter.
+pub fn search(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    unit: Option<i32>,
+    text: &str,
+    limit: i64,
+) -> ServiceResult<(Vec<(Staff, String)>, Vec<UnitRow>)> {
+    let scope = match unit {
+        Some(u) if actor.unit_ids.contains(&u) => vec![u],
+        _ => actor.unit_ids.clone(),
+    };
+    let found = db::staff::search(conn, &scope, text, limit)?;
+    let mut units = db::units::list(conn)?;
+    units.retain(|u| actor.unit_ids.contains(&u.unit.id));
+    Ok((found, units))
+}
+
+/// A record of the actor's units, or `None` (another unit's record does not
+/// exist for them).
+pub fn find(conn: &mut AnyConnection, actor: &Actor, id: i32) -> ServiceResult<Option<Staff>> {
+    Ok(db::staff::find(conn, id)?.filter(|s| actor.unit_ids.contains(&s.unit_id)))
+}
+
+/// The record page: the record, its open request and its contact history.
+pub fn record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i32,
+) -> ServiceResult<Option<(Staff, Option<i32>, Vec<HistoryRow>)>> {
+    let Some(s) = find(conn, actor, id)? else {
+        return Ok(None);
+    };
+    let open = db::requests::open_for_staff(conn, id)?;
+    Ok(Some((s, open, db::contact::history(conn, id)?)))
 }

@@ -112,7 +112,7 @@ fn waiting_for(
         if submitted > 0 {
             out.push((
                 format!("{submitted} talep incelemenizi bekliyor."),
-                crate::paths::review_tab("submitted"),
+                crate::paths::review_tab(State::Submitted.code()),
             ));
         }
         let hold = db::settings::hold_rule(conn)?;
@@ -121,7 +121,7 @@ fn waiting_for(
         if ending > 0 {
             out.push((
                 format!("{ending} talebin SMS beklemesi bir saat içinde bitiyor ya da bitti."),
-                crate::paths::review_tab("sms_hold"),
+                crate::paths::review_tab(State::SmsHold.code()),
             ));
         }
         let flagged = db::requests::count_flagged(conn)?;

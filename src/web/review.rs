@@ -17,7 +17,7 @@ use super::page::{Page, render, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{
-    self, requests::Filter, requests::Line, requests::Order, units::Province, units::UnitRow,
+    requests::Filter, requests::Line, requests::Order, units::Province, units::UnitRow,
 };
 use crate::domain::auth::safe_next;
 use crate::domain::request::Reason;
@@ -147,31 +147,52 @@ impl ListPage {
     }
 }
 
-const REVIEWER_TABS: &[(&str, &str)] = &[
-    ("submitted", "İnceleme bekleyen"),
-    ("returned", "Düzeltmede"),
-    ("approved", "Onaylanan"),
-    ("forwarded", "Kamu SM'de"),
-    ("sms_hold", "SMS beklemesinde"),
-    ("produced", "Üretilen"),
-    ("active", "Aktif"),
-    ("flagged", "Bildirilen"),
-    ("all", "Tümü"),
+/// What a tab of a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TabKind {
+    In(State),
+    Flagged,
+    All,
+}
+
+impl TabKind {
+    /// The tab's code in the URL (`?sekme=…`).
+    fn code(self) -> &'static str {
+        match self {
+            TabKind::In(s) => s.code(),
+            TabKind::Flagged => "flagged",
+            TabKind::All => "all",
+        }
+    }
+}
+
+use TabKind::{All, Flagged, In};
+
+const REVIEWER_TABS: &[(TabKind, &str)] = &[
+    (In(State::Submitted), "İnceleme bekleyen"),
+    (In(State::Returned), "Düzeltmede"),
+    (In(State::Approved), "Onaylanan"),
+    (In(State::Forwarded), "Kamu SM'de"),
+    (In(State::SmsHold), "SMS beklemesinde"),
+    (In(State::Produced), "Üretilen"),
+    (In(State::Active), "Aktif"),
+    (Flagged, "Bildirilen"),
+    (All, "Tümü"),
 ];
 
-const OFFICER_TABS: &[(&str, &str)] = &[
-    ("all", "Tümü"),
-    ("draft", "Taslak"),
-    ("returned", "Düzeltmede"),
-    ("submitted", "İncelemede"),
-    ("approved", "Onaylanan"),
-    ("forwarded", "Kamu SM'de"),
-    ("sms_hold", "SMS beklemesinde"),
-    ("active", "Aktif"),
+const OFFICER_TABS: &[(TabKind, &str)] = &[
+    (All, "Tümü"),
+    (In(State::Draft), "Taslak"),
+    (In(State::Returned), "Düzeltmede"),
+    (In(State::Submitted), "İncelemede"),
+    (In(State::Approved), "Onaylanan"),
+    (In(State::Forwarded), "Kamu SM'de"),
+    (In(State::SmsHold), "SMS beklemesinde"),
+    (In(State::Active), "Aktif"),
 ];
 
 /// The tabs of one kind of list.
-fn tabs_of(reviewer: bool) -> &'static [(&'static str, &'static str)] {
+fn tabs_of(reviewer: bool) -> &'static [(TabKind, &'static str)] {
     if reviewer {
         REVIEWER_TABS
     } else {
@@ -181,15 +202,15 @@ fn tabs_of(reviewer: bool) -> &'static [(&'static str, &'static str)] {
 
 impl ListQuery {
     /// The selected tab, or the list's first.
-    fn tab(&self, reviewer: bool) -> &'static str {
+    fn tab(&self, reviewer: bool) -> TabKind {
         let tabs = tabs_of(reviewer);
         Self::get(&self.sekme)
-            .and_then(|t| tabs.iter().find(|(c, _)| *c == t))
+            .and_then(|t| tabs.iter().find(|(k, _)| k.code() == t))
             .unwrap_or(&tabs[0])
             .0
     }
 
-    fn filter(&self, tab: &str) -> Filter {
+    fn filter(&self, tab: TabKind) -> Filter {
         let mut filter = Filter {
             province_id: Self::get(&self.il).and_then(|v| v.parse().ok()),
             unit_id: Self::get(&self.birim).and_then(|v| v.parse().ok()),
@@ -201,9 +222,9 @@ impl ListQuery {
             ..Default::default()
         };
         match tab {
-            "all" => {}
-            "flagged" => filter.flagged_only = true,
-            s => filter.states = State::from_code(s).into_iter().collect(),
+            All => {}
+            Flagged => filter.flagged_only = true,
+            In(state) => filter.states = vec![state],
         }
         filter
     }
@@ -236,25 +257,25 @@ fn remember_closed_counts(state: &AppState, counts: &[(State, i64)], now: NaiveD
     }
 }
 
-fn tab_views(q: &ListQuery, reviewer: bool, tab: &str, found: &Queue) -> Vec<Tab> {
-    let count_of = |code: &str| match code {
-        "all" => found.counts.iter().map(|(_, n)| n).sum(),
-        "flagged" => found.flagged,
-        c => found
+fn tab_views(q: &ListQuery, reviewer: bool, tab: TabKind, found: &Queue) -> Vec<Tab> {
+    let count_of = |kind: TabKind| match kind {
+        All => found.counts.iter().map(|(_, n)| n).sum(),
+        Flagged => found.flagged,
+        In(state) => found
             .counts
             .iter()
-            .find(|(s, _)| s.code() == c)
+            .find(|(s, _)| *s == state)
             .map_or(0, |(_, n)| *n),
     };
     let base = list_base(reviewer);
     tabs_of(reviewer)
         .iter()
-        .map(|(code, label)| Tab {
-            code,
+        .map(|&(kind, label)| Tab {
+            code: kind.code(),
             label,
-            count: count_of(code),
-            active: *code == tab,
-            href: format!("{base}?{}", q.without_cursor(Some(code))),
+            count: count_of(kind),
+            active: kind == tab,
+            href: format!("{base}?{}", q.without_cursor(Some(kind.code()))),
         })
         .collect()
 }
@@ -315,7 +336,7 @@ async fn list(
         base,
         reviewer,
         tabs,
-        tab: tab.to_owned(),
+        tab: tab.code().to_owned(),
         lines: found.lines.into_iter().map(LineView::from).collect(),
         next,
         q,
@@ -472,7 +493,7 @@ struct BatchesPage {
 
 pub async fn batches(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
     let batches = state
-        .db(|conn| Ok(db::batches::list(conn, 200)?))
+        .call(|conn| batches::list(conn, 200))
         .await?
         .into_iter()
         .map(|(b, by, n)| (b.id, format_local(b.created_at), by, n))

@@ -9,11 +9,10 @@ use serde::Deserialize;
 use super::admin::parse_id;
 use super::errors::AppError;
 use super::forms::{FormData, FormErrors};
-use super::identity::CurrentUser;
 use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
-use crate::db::{self, staff::Staff, units::UnitRow};
+use crate::db::{staff::Staff, units::UnitRow};
 use crate::domain::phone::display as phone_display;
 use crate::domain::staff::{LineType, Operator, StaffInput, ValidStaff};
 use crate::domain::tckn::mask;
@@ -56,23 +55,14 @@ struct ListPage {
 pub async fn list(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let text = q.q.clone().unwrap_or_default();
     let unit = q.birim.clone().unwrap_or_default();
-    let scope: Vec<i32> = match unit.parse::<i32>() {
-        Ok(u) if user.unit_ids.contains(&u) => vec![u],
-        _ => user.unit_ids.clone(),
-    };
-    let (t, ids) = (text.clone(), user.unit_ids.clone());
+    let (t, u) = (text.clone(), unit.parse::<i32>().ok());
     let (found, units) = state
-        .db(move |conn| {
-            let found = db::staff::search(conn, &scope, &t, LIST_LIMIT + 1)?;
-            let mut units = db::units::list(conn)?;
-            units.retain(|u| ids.contains(&u.unit.id));
-            Ok((found, units))
-        })
+        .call(move |conn| staff::search(conn, &actor, u, &t, LIST_LIMIT + 1))
         .await?;
     let truncated = found.len() as i64 > LIST_LIMIT;
     let mut rows: Vec<StaffRow> = found
@@ -117,23 +107,17 @@ struct FormPage {
     contact_history: Vec<super::contact::HistoryView>,
 }
 
-async fn officer_units(state: &AppState, user: &CurrentUser) -> Result<Vec<UnitRow>, AppError> {
-    let ids = user.unit_ids.clone();
-    state
-        .db(move |conn| {
-            let mut units = db::units::list(conn)?;
-            units.retain(|u| ids.contains(&u.unit.id) && u.unit.active);
-            Ok(units)
-        })
-        .await
+async fn officer_units(state: &AppState, actor: &Actor) -> Result<Vec<UnitRow>, AppError> {
+    let actor = actor.clone();
+    state.call(move |conn| staff::units_of(conn, &actor)).await
 }
 
 pub async fn new_form(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
 ) -> Result<HttpResponse, AppError> {
-    let units = officer_units(&state, &user).await?;
+    let units = officer_units(&state, &actor).await?;
     let v = StaffInput {
         operator: Operator::Turkcell.code().into(),
         line_type: LineType::Faturali.code().into(),
@@ -159,34 +143,26 @@ pub async fn new_form(
 }
 
 /// Loads a staff record the officer may see, or 404.
-async fn visible(state: &AppState, user: &CurrentUser, id: i32) -> Result<Staff, AppError> {
-    let s = state
-        .db(move |conn| Ok(db::staff::find(conn, id)?))
+async fn visible(state: &AppState, actor: &Actor, id: i32) -> Result<Staff, AppError> {
+    let actor = actor.clone();
+    state
+        .call(move |conn| staff::find(conn, &actor, id))
         .await?
-        .ok_or(AppError::NotFound)?;
-    if !user.unit_ids.contains(&s.unit_id) {
-        return Err(AppError::NotFound);
-    }
-    Ok(s)
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn edit_form(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let s = visible(&state, &user, id).await?;
-    let units = officer_units(&state, &user).await?;
-    let (open, contact_history) = state
-        .db(move |conn| {
-            Ok((
-                db::requests::open_for_staff(conn, id)?,
-                db::contact::history(conn, id)?,
-            ))
-        })
-        .await?;
+    let units = officer_units(&state, &actor).await?;
+    let (s, open, contact_history) = state
+        .call(move |conn| staff::record(conn, &actor, id))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let contact_history = super::contact::history_view(contact_history);
     let v = StaffInput {
         tckn: s.tckn,
@@ -238,41 +214,36 @@ pub async fn create(
     state: web::Data<AppState>,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
     actor: Actor,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    save(state, page, session, user, actor, None, form).await
+    save(state, page, session, actor, None, form).await
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn update(
     state: web::Data<AppState>,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
     actor: Actor,
     path: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    visible(&state, &user, id).await?;
-    save(state, page, session, user, actor, Some(id), form).await
+    visible(&state, &actor, id).await?;
+    save(state, page, session, actor, Some(id), form).await
 }
 
 /// The form as typed; when editing, the line stays as stored (it changes
 /// only through the contact-change page, which applies its consequences).
 async fn typed_input(
     state: &AppState,
+    actor: &Actor,
     editing: Option<i32>,
     f: &FormData,
 ) -> Result<StaffInput, AppError> {
     let mut v = input_of(f);
     if let Some(id) = editing {
-        let stored = state
-            .db(move |conn| Ok(db::staff::find(conn, id)?))
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let stored = visible(state, actor, id).await?;
         v.phone = phone_display(&stored.phone);
         v.operator = stored.operator.code().to_owned();
         v.line_type = stored.line_type.code().to_owned();
@@ -282,16 +253,12 @@ async fn typed_input(
 }
 
 /// The valid record and its unit, or the errors to show.
-fn validate(
-    user: &CurrentUser,
-    v: &StaffInput,
-    unit_id: &str,
-) -> Result<(ValidStaff, i32), FormErrors> {
+fn validate(actor: &Actor, v: &StaffInput, unit_id: &str) -> Result<(ValidStaff, i32), FormErrors> {
     let mut errors = FormErrors::default();
     let unit = unit_id
         .parse::<i32>()
         .ok()
-        .filter(|u| user.unit_ids.contains(u));
+        .filter(|u| actor.unit_ids.contains(u));
     if unit.is_none() {
         errors.add("unit_id", "Sorumlu olduğunuz birimlerden birini seçin.");
     }
@@ -310,18 +277,20 @@ async fn save(
     state: web::Data<AppState>,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
     actor: Actor,
     editing: Option<i32>,
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let v = typed_input(&state, editing, &f).await?;
+    let v = typed_input(&state, &actor, editing, &f).await?;
     let unit_id = f.get("unit_id").to_owned();
-    let errors = match validate(&user, &v, &unit_id) {
+    let errors = match validate(&actor, &v, &unit_id) {
         Ok((valid, unit)) => {
             let now = state.clock.now_naive();
             let saved = state
-                .call(move |conn| staff::save(conn, &actor, editing, &valid, unit, now))
+                .call({
+                    let actor = actor.clone();
+                    move |conn| staff::save(conn, &actor, editing, &valid, unit, now)
+                })
                 .await?;
             let (tckn, email) = match saved {
                 Saved::Done(id) => {
@@ -352,7 +321,7 @@ async fn save(
         }
         Err(errors) => errors,
     };
-    let units = officer_units(&state, &user).await?;
+    let units = officer_units(&state, &actor).await?;
     let page = FormPage {
         page,
         editing,
