@@ -57,6 +57,12 @@ pub fn save(
     })
 }
 
+/// Staff with their unit's name, and the units to filter by.
+pub type Found = (Vec<(Staff, String)>, Vec<UnitRow>);
+
+/// A record with its open request and its contact history.
+pub type Record = (Staff, Option<i32>, Vec<HistoryRow>);
+
 /// The actor's active units, for the unit fields of the forms.
 pub fn units_of(conn: &mut AnyConnection, actor: &Actor) -> ServiceResult<Vec<UnitRow>> {
     let mut units = db::units::list(conn)?;
@@ -73,7 +79,7 @@ pub fn search(
     unit: Option<i32>,
     text: &str,
     limit: i64,
-) -> ServiceResult<(Vec<(Staff, String)>, Vec<UnitRow>)> {
+) -> ServiceResult<Found> {
     let scope = match unit {
         Some(u) if actor.unit_ids.contains(&u) => vec![u],
         _ => actor.unit_ids.clone(),
@@ -95,7 +101,7 @@ pub fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: i32,
-) -> ServiceResult<Option<(Staff, Option<i32>, Vec<HistoryRow>)>> {
+) -> ServiceResult<Option<Record>> {
     let Some(s) = find(conn, actor, id)? else {
         return Ok(None);
     };
