@@ -8,10 +8,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 
 use super::admin::parse_id;
 use super::errors::AppError;
-use super::forms::{FormData, FormErrors};
+use super::forms::{Form, FormErrors, checked};
 use super::page::{Page, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
@@ -138,7 +139,7 @@ pub async fn my_change(
     page: Page,
     session: TypedSession,
     actor: Actor,
-    form: FormData,
+    Form(form): Form<ContactForm>,
 ) -> Result<HttpResponse, AppError> {
     change(state, page, session, actor, Subject::Me, form).await
 }
@@ -149,7 +150,7 @@ pub async fn staff_change(
     session: TypedSession,
     actor: Actor,
     path: web::Path<String>,
-    form: FormData,
+    Form(form): Form<ContactForm>,
 ) -> Result<HttpResponse, AppError> {
     let subject = Subject::Staff(parse_id(&path)?);
     change(state, page, session, actor, subject, form).await
@@ -177,10 +178,11 @@ async fn change(
     session: TypedSession,
     actor: Actor,
     subject: Subject,
-    f: FormData,
+    f: ContactForm,
 ) -> Result<HttpResponse, AppError> {
     let s = load(&state, &actor, subject).await?;
-    let (v, parsed) = parse_change(&f);
+    let confirmed = f.onay == "1";
+    let (v, parsed) = parse_change(f);
     let (new, kinds) = match parsed {
         Ok(parsed) => parsed,
         Err(errors) => return form_page(page, &s, subject, v, errors),
@@ -189,7 +191,7 @@ async fn change(
         session.flash(FlashKind::Info, "Bir değişiklik yapılmadı.");
         return Ok(see_other(&back_of(subject)));
     }
-    if f.get("onay") != "1" {
+    if !confirmed {
         let (staff, n, k) = (s.clone(), new.clone(), kinds.clone());
         let consequences = state
             .call(move |conn| contact::consequences(conn, &staff, &n, &k))
@@ -213,15 +215,29 @@ async fn change(
     Ok(see_other(&back_of(subject)))
 }
 
+/// The contact-change form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ContactForm {
+    phone: String,
+    operator: String,
+    line_type: String,
+    has_signature: Option<String>,
+    /// What happened: SIM, line, number, porting.
+    kinds: Vec<String>,
+    /// "1" once the user has seen and confirmed the consequences.
+    onay: String,
+}
+
 /// The form as typed, and the new line with what happened to it; or the
 /// form with its errors.
-fn parse_change(f: &FormData) -> (Values, Result<(Contact, Vec<ChangeKind>), FormErrors>) {
+fn parse_change(f: ContactForm) -> (Values, Result<(Contact, Vec<ChangeKind>), FormErrors>) {
     let v = Values {
-        phone: f.get("phone").to_owned(),
-        operator: f.get("operator").to_owned(),
-        line_type: f.get("line_type").to_owned(),
-        has_signature: f.checked("has_signature"),
-        kinds: f.all("kinds").iter().map(|k| (*k).to_owned()).collect(),
+        phone: f.phone,
+        operator: f.operator,
+        line_type: f.line_type,
+        has_signature: checked(&f.has_signature),
+        kinds: f.kinds,
     };
     let mut errors = FormErrors::default();
     let phone = Msisdn::parse(&v.phone)

@@ -1,9 +1,41 @@
-//! Form helpers: repeated fields (checkbox groups) and field errors shown next
-//! to the field and in the error summary at the top of the form.
+//! Forms: a URL-encoded body read within the app's size limit, then into a
+//! typed struct with serde (repeated fields, such as checkbox groups, into
+//! `Vec`s); and field errors shown next to the field and in the error
+//! summary at the top of the form.
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use super::errors::AppError;
+
+/// A form read into `T`. Fields are read as text (`String`, `Option<String>`,
+/// `Vec<String>`) and parsed into domain types by the handler, so a bad
+/// value gets a Turkish message next to its field rather than a 400.
+#[derive(Debug)]
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let form = FormData::from_request(req, payload);
+        Box::pin(async move { Ok(Form(form.await?.parse()?)) })
+    }
+}
+
+/// A query string read into `T`, repeated keys into `Vec`s; unreadable
+/// values are left out rather than refused.
+pub fn query<T: DeserializeOwned + Default>(req: &HttpRequest) -> T {
+    serde_html_form::from_str(req.query_string()).unwrap_or_default()
+}
+
+/// Whether a checkbox was ticked.
+pub fn checked(value: &Option<String>) -> bool {
+    matches!(value.as_deref(), Some("on" | "1" | "true"))
+}
 
 /// A URL-encoded form as its pairs, so checkbox groups keep every value.
 /// Also an extractor (size limit and error page from the app's FormConfig).
@@ -25,6 +57,15 @@ impl FormData {
         Self(pairs)
     }
 
+    /// The form as `T` (see [`Form`]).
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        let encoded = serde_urlencoded::to_string(&self.0).map_err(AppError::internal)?;
+        serde_html_form::from_str(&encoded).map_err(|e| {
+            tracing::info!(error = %e, "form fields of the wrong shape");
+            AppError::BadRequest
+        })
+    }
+
     pub fn get(&self, key: &str) -> &str {
         self.0
             .iter()
@@ -38,12 +79,6 @@ impl FormData {
             .filter(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
             .collect()
-    }
-
-    /// Replaces every value of `key` with `value`.
-    pub fn set(&mut self, key: &str, value: &str) {
-        self.0.retain(|(k, _)| k != key);
-        self.0.push((key.to_owned(), value.to_owned()));
     }
 
     pub fn checked(&self, key: &str) -> bool {
@@ -78,6 +113,31 @@ impl FormErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(default)]
+    struct Sample {
+        kinds: Vec<String>,
+        note: String,
+        kvkk: Option<String>,
+    }
+
+    #[test]
+    fn a_form_reads_into_a_struct_with_repeated_fields_and_checkboxes() {
+        let f = FormData::new(vec![
+            ("kinds".into(), "sim".into()),
+            ("kinds".into(), "numara".into()),
+            ("note".into(), "Ağ & çözüm = 1".into()),
+            ("kvkk".into(), "on".into()),
+            ("csrf_token".into(), "x".into()),
+        ]);
+        let s: Sample = f.parse().expect("parse");
+        assert_eq!(s.kinds, vec!["sim", "numara"]);
+        assert_eq!(s.note, "Ağ & çözüm = 1");
+        assert!(checked(&s.kvkk));
+        let empty: Sample = FormData::default().parse().expect("parse");
+        assert!(empty.kinds.is_empty() && !checked(&empty.kvkk));
+    }
 
     #[test]
     fn repeated_fields_and_errors() {

@@ -6,10 +6,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDateTime, TimeZone};
+use serde::Deserialize;
 
 use super::admin::parse_id;
 use super::errors::AppError;
-use super::forms::{FormData, FormErrors};
+use super::forms::{Form, FormErrors, checked, query};
 use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession, random_token};
 use crate::app::AppState;
@@ -26,22 +27,41 @@ use crate::service::requests::{
 };
 use crate::service::{Actor, Outcome, STALE};
 
-impl ActionInput {
-    /// The action form's fields; `None` for an unknown action.
-    pub fn from_form(f: &FormData) -> Option<Self> {
-        Some(Self {
-            note: f.get("note").to_owned(),
-            reason: Reason::from_code(f.get("reason")),
-            kvkk: f.checked("kvkk"),
-            docs_way: DocsWay::from_code(f.get("docs_way")),
-            docs_ref: f.get("docs_ref").to_owned(),
-            docs_date: f.get("docs_date").to_owned(),
-            sms_at: f.get("sms_at").to_owned(),
-            serial: f.get("serial").to_owned(),
-            ..ActionInput::new(
-                Action::from_code(f.get("action"))?,
-                f.get("version").parse().unwrap_or(-1),
-            )
+/// The fields of the request page's action forms (and the queue's bulk
+/// form); an action reads the ones it needs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    action: String,
+    version: String,
+    note: String,
+    reason: String,
+    kvkk: Option<String>,
+    docs_way: String,
+    docs_ref: String,
+    docs_date: String,
+    sms_at: String,
+    serial: String,
+}
+
+impl ActionForm {
+    /// The typed input; `None` for an unknown action. `batch` (the queue's
+    /// "forward as a batch" button) is forwarding.
+    pub fn input(self) -> Option<ActionInput> {
+        let action = match self.action.as_str() {
+            "batch" => Action::Forward,
+            code => Action::from_code(code)?,
+        };
+        Some(ActionInput {
+            note: self.note,
+            reason: Reason::from_code(&self.reason),
+            kvkk: checked(&self.kvkk),
+            docs_way: DocsWay::from_code(&self.docs_way),
+            docs_ref: self.docs_ref,
+            docs_date: self.docs_date,
+            sms_at: self.sms_at,
+            serial: self.serial,
+            ..ActionInput::new(action, self.version.trim().parse().unwrap_or(-1))
         })
     }
 }
@@ -52,11 +72,11 @@ pub async fn act(
     session: TypedSession,
     actor: Actor,
     path: web::Path<String>,
-    form: FormData,
+    Form(form): Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let back = crate::paths::request(id);
-    let Some(input) = ActionInput::from_form(&form) else {
+    let Some(input) = form.input() else {
         session.flash(FlashKind::Error, "Bilinmeyen işlem.");
         return Ok(see_other_status(&back, StatusCode::FORBIDDEN));
     };
@@ -303,15 +323,38 @@ struct NewPage {
     errors: FormErrors,
 }
 
-fn selected_ids(f: &FormData) -> Vec<i32> {
-    let mut ids: Vec<i32> = f
-        .all("personel")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
+/// The filing form (and the staff list's "new request" link, as a query).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FileForm {
+    /// The selected staff ids.
+    personel: Vec<String>,
+    /// The reason preset by a link (renewal, new line).
+    gerekce: String,
+    reason: String,
+    note: String,
+    kvkk: Option<String>,
+    /// "1": submit at once; otherwise keep a draft.
+    gonder: String,
+    token: String,
+}
+
+impl FileForm {
+    fn staff_ids(&self) -> Vec<i32> {
+        let mut ids: Vec<i32> = self
+            .personel
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// What was typed, to show again.
+    fn typed(&self) -> (String, String, bool) {
+        (self.reason.clone(), self.note.clone(), checked(&self.kvkk))
+    }
 }
 
 /// The filing form for `ids`, with what was typed and what went wrong.
@@ -347,26 +390,24 @@ pub async fn new_form(
     actor: Actor,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    let form = FormData::new(pairs);
-    let ids = selected_ids(&form);
+    let form: FileForm = query(&req);
+    let ids = form.staff_ids();
     if ids.is_empty() {
         return Ok(see_other(crate::paths::STAFF_LIST));
     }
-    let reason = Reason::from_code(form.get("gerekce")).unwrap_or(Reason::FirstApplication);
+    let reason = Reason::from_code(&form.gerekce).unwrap_or(Reason::FirstApplication);
     let typed = (reason.code().to_owned(), String::new(), false);
     render(&form_page(&state, page, actor, ids, typed, FormErrors::default()).await?)
 }
 
 /// The filing form as typed, or the errors to show next to its fields.
-fn file_input(f: &FormData) -> Result<FileInput, FormErrors> {
+fn file_input(f: &FileForm) -> Result<FileInput, FormErrors> {
     let mut errors = FormErrors::default();
-    let staff_ids = selected_ids(f);
-    let submit = f.get("gonder") == "1";
-    let kvkk = f.checked("kvkk");
+    let staff_ids = f.staff_ids();
+    let submit = f.gonder == "1";
+    let kvkk = checked(&f.kvkk);
     let token: String = f
-        .get("token")
+        .token
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .take(64)
@@ -374,11 +415,11 @@ fn file_input(f: &FormData) -> Result<FileInput, FormErrors> {
     if staff_ids.is_empty() {
         errors.add("personel", "En az bir personel seçin.");
     }
-    let reason = Reason::from_code(f.get("reason"));
+    let reason = Reason::from_code(&f.reason);
     if reason.is_none() {
         errors.add("reason", "Talep gerekçesini seçin.");
     }
-    if let Err(m) = crate::domain::request::parse_note(f.get("note")) {
+    if let Err(m) = crate::domain::request::parse_note(&f.note) {
         errors.add("note", m);
     }
     if submit && !kvkk {
@@ -397,7 +438,7 @@ fn file_input(f: &FormData) -> Result<FileInput, FormErrors> {
         Some(reason) if errors.is_empty() => Ok(FileInput {
             staff_ids,
             reason,
-            note: f.get("note").to_owned(),
+            note: f.note.clone(),
             kvkk,
             submit,
             token,
@@ -411,19 +452,14 @@ pub async fn create(
     page: Page,
     session: TypedSession,
     actor: Actor,
-    f: FormData,
+    Form(f): Form<FileForm>,
 ) -> Result<HttpResponse, AppError> {
-    let typed = (
-        f.get("reason").to_owned(),
-        f.get("note").to_owned(),
-        f.checked("kvkk"),
-    );
-    let ids = selected_ids(&f);
+    let ids = f.staff_ids();
     let input = match file_input(&f) {
         Ok(input) => input,
         Err(errors) => {
-            let mut form = form_page(&state, page, actor, ids, typed, errors).await?;
-            form.token = f.get("token").to_owned();
+            let mut form = form_page(&state, page, actor, ids, f.typed(), errors).await?;
+            form.token = f.token;
             return render_status(&form, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };

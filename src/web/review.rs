@@ -14,6 +14,7 @@ use super::export::{csv_bytes, download, xlsx_bytes};
 use super::forms::FormData;
 use super::identity::CurrentUser;
 use super::page::{Page, render, see_other};
+use super::requests::ActionForm;
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{
@@ -25,9 +26,9 @@ use crate::domain::role::Role;
 use crate::domain::staff::Operator;
 use crate::domain::tckn::mask;
 use crate::domain::time::format_local;
-use crate::domain::workflow::{Action, State};
+use crate::domain::workflow::State;
 use crate::service::queue::{self, Queue, QueueRequest};
-use crate::service::requests::{self as requests, ActionInput};
+use crate::service::requests;
 use crate::service::{Actor, batches};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -369,30 +370,42 @@ pub async fn officer_list(
     list(state, page, user, &req, q.into_inner(), false).await
 }
 
+/// The rows a bulk action applies to, and where to go back to; the action's
+/// own fields are an [`ActionForm`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BulkForm {
+    /// `id:version` of each selected row.
+    sec: Vec<String>,
+    geri: String,
+}
+
+impl BulkForm {
+    fn selected(&self) -> Vec<(i32, i32)> {
+        self.sec
+            .iter()
+            .filter_map(|v| v.split_once(':'))
+            .filter_map(|(i, v)| Some((i.parse().ok()?, v.parse().ok()?)))
+            .collect()
+    }
+}
+
 /// `POST /inceleme/toplu`: one action on every selected row (`id:version`).
 /// Each row runs on its own; the flash says what happened to each.
 pub async fn bulk(
     state: web::Data<AppState>,
     session: TypedSession,
-    actor: crate::service::Actor,
+    actor: Actor,
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
-    let back = safe_next(Some(f.get("geri"))).to_owned();
-    let selected: Vec<(i32, i32)> = f
-        .all("sec")
-        .iter()
-        .filter_map(|v| v.split_once(':'))
-        .filter_map(|(i, v)| Some((i.parse().ok()?, v.parse().ok()?)))
-        .collect();
+    let rows: BulkForm = f.parse()?;
+    let back = safe_next(Some(&rows.geri)).to_owned();
+    let selected = rows.selected();
     if selected.is_empty() {
         session.flash(FlashKind::Error, "İşlem için en az bir talep seçin.");
         return Ok(see_other(&back));
     }
-    let mut form = f;
-    if form.get("action") == "batch" {
-        form.set("action", Action::Forward.code());
-    }
-    let Some(template) = ActionInput::from_form(&form) else {
+    let Some(template) = f.parse::<ActionForm>()?.input() else {
         session.flash(FlashKind::Error, "Bilinmeyen işlem.");
         return Ok(see_other(&back));
     };

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::admin::parse_id;
 use super::errors::AppError;
-use super::forms::{FormData, FormErrors};
+use super::forms::{Form, FormErrors, checked};
 use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
@@ -190,18 +190,35 @@ pub async fn edit_form(
     })
 }
 
-fn input_of(f: &FormData) -> StaffInput {
+/// The staff record form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StaffForm {
+    tckn: String,
+    first_name: String,
+    last_name: String,
+    sicil_no: String,
+    title: String,
+    email: String,
+    phone: String,
+    operator: String,
+    line_type: String,
+    has_signature: Option<String>,
+    unit_id: String,
+}
+
+fn input_of(f: &StaffForm) -> StaffInput {
     StaffInput {
-        tckn: f.get("tckn").into(),
-        first_name: f.get("first_name").into(),
-        last_name: f.get("last_name").into(),
-        sicil_no: f.get("sicil_no").into(),
-        title: f.get("title").into(),
-        email: f.get("email").into(),
-        phone: f.get("phone").into(),
-        operator: f.get("operator").into(),
-        line_type: f.get("line_type").into(),
-        has_signature: if f.checked("has_signature") {
+        tckn: f.tckn.clone(),
+        first_name: f.first_name.clone(),
+        last_name: f.last_name.clone(),
+        sicil_no: f.sicil_no.clone(),
+        title: f.title.clone(),
+        email: f.email.clone(),
+        phone: f.phone.clone(),
+        operator: f.operator.clone(),
+        line_type: f.line_type.clone(),
+        has_signature: if checked(&f.has_signature) {
             "var"
         } else {
             "yok"
@@ -215,7 +232,7 @@ pub async fn create(
     page: Page,
     session: TypedSession,
     actor: Actor,
-    form: FormData,
+    Form(form): Form<StaffForm>,
 ) -> Result<HttpResponse, AppError> {
     save(state, page, session, actor, None, form).await
 }
@@ -226,7 +243,7 @@ pub async fn update(
     session: TypedSession,
     actor: Actor,
     path: web::Path<String>,
-    form: FormData,
+    Form(form): Form<StaffForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     visible(&state, &actor, id).await?;
@@ -239,7 +256,7 @@ async fn typed_input(
     state: &AppState,
     actor: &Actor,
     editing: Option<i32>,
-    f: &FormData,
+    f: &StaffForm,
 ) -> Result<StaffInput, AppError> {
     let mut v = input_of(f);
     if let Some(id) = editing {
@@ -279,10 +296,10 @@ async fn save(
     session: TypedSession,
     actor: Actor,
     editing: Option<i32>,
-    f: FormData,
+    f: StaffForm,
 ) -> Result<HttpResponse, AppError> {
     let v = typed_input(&state, &actor, editing, &f).await?;
-    let unit_id = f.get("unit_id").to_owned();
+    let unit_id = f.unit_id.clone();
     let errors = match validate(&actor, &v, &unit_id) {
         Ok((valid, unit)) => {
             let now = state.clock.now_naive();

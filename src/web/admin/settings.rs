@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::db::settings::DATE_FORMAT;
 use crate::service::{Actor, settings};
 use crate::web::errors::AppError;
-use crate::web::forms::{FormData, FormErrors};
+use crate::web::forms::{Form, FormErrors};
 use crate::web::page::{Page, render_status, see_other};
 use crate::web::session::{FlashKind, TypedSession};
 
@@ -37,17 +37,22 @@ pub async fn form(state: web::Data<AppState>, page: Page) -> Result<HttpResponse
     )
 }
 
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    hours: String,
+    /// The rule's start date, `yyyy-mm-dd`.
+    start: String,
+}
+
 pub async fn save(
     state: web::Data<AppState>,
     page: Page,
     session: TypedSession,
     actor: Actor,
-    f: FormData,
+    Form(f): Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (hours, start) = (
-        f.get("hours").trim().to_owned(),
-        f.get("start").trim().to_owned(),
-    );
+    let (hours, start) = (f.hours.trim().to_owned(), f.start.trim().to_owned());
     let mut errors = FormErrors::default();
     let h = hours.parse::<i64>().ok().filter(|h| (0..=72).contains(h));
     if h.is_none() {
