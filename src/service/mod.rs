@@ -171,3 +171,49 @@ pub fn audit(
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::workflow::Actor as As;
+
+    fn user(roles: &[Role], units: &[i32]) -> Actor {
+        Actor::user(7, "ayse@kurum.gov.tr", roles, units, "127.0.0.1")
+    }
+
+    #[test]
+    fn officers_act_on_their_units_reviewers_on_all_staff_on_their_own() {
+        let officer = user(&[Role::Officer], &[3]);
+        assert_eq!(officer.workflow_actors(3, "x@k"), vec![As::Officer]);
+        assert!(officer.workflow_actors(4, "x@k").is_empty());
+        assert!(officer.can_view_request(3, "x@k"));
+        assert!(!officer.can_view_request(4, "x@k"));
+
+        let reviewer = user(&[Role::Reviewer], &[]);
+        assert_eq!(reviewer.workflow_actors(4, "x@k"), vec![As::Reviewer]);
+        assert!(reviewer.can_view_request(4, "x@k"));
+
+        let staff = user(&[Role::Staff], &[]);
+        assert_eq!(
+            staff.workflow_actors(4, "ayse@kurum.gov.tr"),
+            vec![As::Staff]
+        );
+        assert!(staff.can_view_request(4, "ayse@kurum.gov.tr"));
+        assert!(!staff.can_view_request(4, "x@k"));
+
+        // Finance sees every unit but acts on no request.
+        let finance = user(&[Role::Finance], &[]);
+        assert!(finance.can_view_request(4, "x@k"));
+        assert!(finance.workflow_actors(4, "x@k").is_empty());
+    }
+
+    #[test]
+    fn the_system_sees_nothing_and_is_no_staff_member() {
+        let system = Actor::system("zamanlayıcı");
+        assert_eq!(system.id, None);
+        assert!(!system.can_see_unit(1));
+        // An empty e-mail never matches a staff record without one.
+        assert!(!system.can_view_request(1, ""));
+        assert!(system.workflow_actors(1, "").is_empty());
+    }
+}

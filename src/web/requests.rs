@@ -512,3 +512,38 @@ fn filed(session: &TypedSession, created: &[i32], submit: bool) -> HttpResponse 
     );
     see_other(crate::paths::REQUESTS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_action_form_reads_into_the_typed_input() {
+        let form = ActionForm {
+            action: "docs_sent".into(),
+            version: " 4 ".into(),
+            docs_way: "kep".into(),
+            docs_ref: "KEP-1".into(),
+            kvkk: Some("on".into()),
+            ..Default::default()
+        };
+        let input = form.input().expect("known action");
+        assert_eq!(input.action, Action::RecordDocsSent);
+        assert_eq!(input.version, 4);
+        assert_eq!(input.docs_way, Some(DocsWay::Kep));
+        assert!(input.kvkk);
+        let batch = ActionForm {
+            action: "batch".into(),
+            ..Default::default()
+        };
+        let input = batch.input().expect("batch");
+        assert_eq!(input.action, Action::Forward);
+        // A missing version never matches a stored one.
+        assert_eq!(input.version, -1);
+        let unknown = ActionForm {
+            action: "drop_table".into(),
+            ..Default::default()
+        };
+        assert!(unknown.input().is_none());
+    }
+}
