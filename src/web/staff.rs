@@ -290,6 +290,24 @@ fn validate(actor: &Actor, v: &StaffInput, unit_id: &str) -> Result<(ValidStaff,
     }
 }
 
+/// The errors for a T.C. number and/or e-mail another record has.
+fn taken(tckn: bool, email: bool) -> FormErrors {
+    let mut errors = FormErrors::default();
+    if tckn {
+        errors.add(
+            "tckn",
+            "Bu T.C. kimlik numarasıyla kayıtlı bir personel zaten var.",
+        );
+    }
+    if email {
+        errors.add(
+            "email",
+            "Bu e-posta adresiyle kayıtlı bir personel zaten var.",
+        );
+    }
+    errors
+}
+
 async fn save(
     state: web::Data<AppState>,
     page: Page,
@@ -321,20 +339,7 @@ async fn save(
                 }
                 Saved::Taken { tckn, email } => (tckn, email),
             };
-            let mut errors = FormErrors::default();
-            if tckn {
-                errors.add(
-                    "tckn",
-                    "Bu T.C. kimlik numarasıyla kayıtlı bir personel zaten var.",
-                );
-            }
-            if email {
-                errors.add(
-                    "email",
-                    "Bu e-posta adresiyle kayıtlı bir personel zaten var.",
-                );
-            }
-            errors
+            taken(tckn, email)
         }
         Err(errors) => errors,
     };
