@@ -92,3 +92,46 @@ pub fn parse_note(raw: &str) -> Result<String, &'static str> {
         Ok(note)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_round_trip_and_show_their_label() {
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Reason::from_code("x"), None);
+        assert_eq!(reason_label("kayip_calinti"), "Kayıp/Çalıntı");
+        assert_eq!(
+            reason_label("hat_operator_degisikligi"),
+            "Hat/Operatör değişikliği"
+        );
+        // An unknown stored code is shown as it is.
+        assert_eq!(reason_label("eski_kod"), "eski_kod");
+    }
+
+    #[test]
+    fn docs_ways_round_trip_and_show_their_label() {
+        for w in DocsWay::ALL {
+            assert_eq!(DocsWay::from_code(w.code()), Some(w));
+        }
+        assert_eq!(DocsWay::from_code("x"), None);
+        assert_eq!(docs_way_label("kep"), "KEP");
+        assert_eq!(docs_way_label("ust_yazi"), "Üst yazı/posta");
+        assert_eq!(docs_way_label("elden"), "Elden");
+        assert_eq!(docs_way_label("faks"), "faks");
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_at_most_2000_characters() {
+        assert_eq!(parse_note("  Evrak eksik. \n"), Ok("Evrak eksik.".into()));
+        let longest = "ğ".repeat(2000);
+        assert_eq!(parse_note(&longest), Ok(longest.clone()));
+        assert_eq!(
+            parse_note(&"ğ".repeat(2001)),
+            Err("Not en fazla 2000 karakter olabilir.")
+        );
+    }
+}
