@@ -95,6 +95,19 @@ mod tests {
     }
 
     #[test]
+    fn password_length_bounds_are_inclusive() {
+        assert!(check_new_password("abcdefghi").is_err());
+        assert!(check_new_password("abcdefghij").is_ok());
+        assert!(check_new_password(&"ab".repeat(64)).is_ok());
+        assert!(check_new_password(&format!("{}c", "ab".repeat(64))).is_err());
+    }
+
+    #[test]
+    fn the_throttle_window_is_fifteen_minutes() {
+        assert_eq!(throttle_window(), Duration::minutes(15));
+    }
+
+    #[test]
     fn throttling_thresholds() {
         assert!(!is_throttled(RecentFailures { account: 4, ip: 19 }));
         assert!(is_throttled(RecentFailures { account: 5, ip: 0 }));

@@ -91,4 +91,15 @@ mod tests {
         assert!(BillingMonth::parse("2026-13").is_err());
         assert!(BillingMonth::parse("ekim").is_err());
     }
+
+    #[test]
+    fn the_month_of_a_day() {
+        let day = NaiveDate::from_ymd_opt(2024, 2, 29).expect("date");
+        let m = BillingMonth::of(day);
+        assert_eq!(m.key(), "2024-02");
+        assert_eq!(m.label(), "Şubat 2024");
+        assert_eq!(m.first_day().to_string(), "2024-02-01");
+        assert_eq!(m.next_first_day().to_string(), "2024-03-01");
+        assert_eq!(m.previous().first_day().to_string(), "2024-01-01");
+    }
 }

@@ -125,6 +125,21 @@ mod tests {
     }
 
     #[test]
+    fn change_kinds_round_trip() {
+        for k in ChangeKind::ALL {
+            assert_eq!(ChangeKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(ChangeKind::from_code("xyz"), None);
+        assert_eq!(ChangeKind::Sim.code(), "sim");
+        assert_eq!(ChangeKind::Porting.code(), "tasima");
+        assert_eq!(
+            ChangeKind::Porting.label(),
+            "Numara taşıma (operatör değişikliği)"
+        );
+        assert_eq!(ChangeKind::Sim.label(), "SIM kart değişikliği");
+    }
+
+    #[test]
     fn open_requests_are_returned_before_forwarding_and_cancelled_after() {
         assert_eq!(open_request_action(State::Submitted), Some(Action::Return));
         assert_eq!(open_request_action(State::Approved), Some(Action::Return));

@@ -67,4 +67,11 @@ mod tests {
             assert!(Email::parse(bad).is_err(), "{bad:?} must be refused");
         }
     }
+
+    #[test]
+    fn stored_and_shown_lower_case() {
+        let e = Email::parse("Ali.Veli@Kurum.gov.tr").expect("valid");
+        assert_eq!(e.as_str(), "ali.veli@kurum.gov.tr");
+        assert_eq!(e.to_string(), "ali.veli@kurum.gov.tr");
+    }
 }

@@ -94,4 +94,23 @@ mod tests {
             Err(FeeError::NoFee(d(2024, 1, 1)))
         );
     }
+
+    #[test]
+    fn a_missing_fee_or_rate_is_said_with_the_day() {
+        let fees = vec![Period {
+            from: d(2000, 1, 1),
+            to: None,
+            value: 6500,
+        }];
+        let e = certificate_fee(&fees, &[], &[], false, d(2023, 7, 10)).expect_err("no KDV");
+        assert_eq!(e, FeeError::NoKdv(d(2023, 7, 10)));
+        assert_eq!(
+            e.message(),
+            "10.07.2023 tarihinde geçerli bir KDV oranı tanımlı değil."
+        );
+        assert_eq!(
+            FeeError::NoFee(d(2024, 1, 1)).message(),
+            "01.01.2024 tarihinde bu operatör için tanımlı bir sertifika ücreti yok; yönetici ücret tablosunu tamamlamalı."
+        );
+    }
 }

@@ -199,6 +199,32 @@ mod tests {
     }
 
     #[test]
+    fn zero_and_three_digit_groups() {
+        assert_eq!(Money::ZERO.to_string(), "0,00 TL");
+        assert_eq!(Money::from_kurus(65_000).to_string(), "650,00 TL");
+        assert_eq!(Money::from_kurus(12_345_678).to_string(), "123.456,78 TL");
+    }
+
+    #[test]
+    fn a_fee_report_total() {
+        // Three certificates at 78,00 TL and one at 76,70 TL.
+        let total: Money = [7800, 7800, 7800, 7670]
+            .into_iter()
+            .map(Money::from_kurus)
+            .sum();
+        assert_eq!(total.to_string(), "310,70 TL");
+        assert_eq!(
+            Money::from_kurus(7800) - Money::from_kurus(6500),
+            Money::from_kurus(1300)
+        );
+    }
+
+    #[test]
+    fn trailing_zeros_past_the_kurus_are_accepted() {
+        assert_eq!(Money::parse("8,500"), Ok(Money::from_kurus(850)));
+    }
+
+    #[test]
     fn typed_amounts() {
         assert_eq!(Money::parse("65"), Ok(Money::from_kurus(6500)));
         assert_eq!(Money::parse("1.234,56 TL"), Ok(Money::from_kurus(123_456)));

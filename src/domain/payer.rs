@@ -88,4 +88,16 @@ mod tests {
             Payer::Personal
         );
     }
+
+    #[test]
+    fn codes_and_labels() {
+        assert_eq!(Payer::Institution.code(), "kurum");
+        assert_eq!(Payer::Personal.code(), "kisisel");
+        assert_eq!(Payer::Institution.label(), "Kurum ödemesi");
+        assert_eq!(Payer::Personal.label(), "Kişisel ödeme");
+        for p in [Payer::Institution, Payer::Personal] {
+            assert_eq!(Payer::from_code(p.code()), Some(p));
+        }
+        assert_eq!(Payer::from_code("xyz"), None);
+    }
 }

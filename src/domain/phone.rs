@@ -97,7 +97,17 @@ mod tests {
     }
 
     #[test]
+    fn foreign_twelve_digit_numbers_are_not_read_as_turkish() {
+        // +44 532 123 4567 has 12 digits, like 90 532 123 45 67, but is not +90.
+        assert!(Msisdn::parse("+44 532 123 4567").is_err());
+        assert!(Msisdn::parse("445321234567").is_err());
+    }
+
+    #[test]
     fn shown_the_turkish_way() {
         assert_eq!(display("+905321234567"), "0532 123 45 67");
+        let m = Msisdn::parse("0532 123 45 67").expect("valid");
+        assert_eq!(m.as_str(), "+905321234567");
+        assert_eq!(m.to_string(), "0532 123 45 67");
     }
 }

@@ -120,6 +120,25 @@ mod tests {
     }
 
     #[test]
+    fn a_period_of_a_single_day_is_valid() {
+        let p = vec![
+            Period {
+                from: d(2024, 1, 1),
+                to: Some(d(2024, 1, 1)),
+                value: 1,
+            },
+            Period {
+                from: d(2024, 1, 2),
+                to: None,
+                value: 2,
+            },
+        ];
+        assert_eq!(validate(&p), Ok(()));
+        assert_eq!(in_force(&p, d(2024, 1, 1)), Some(&1));
+        assert_eq!(in_force(&p, d(2024, 1, 2)), Some(&2));
+    }
+
+    #[test]
     fn the_turkcell_postpaid_monthly_fee_is_8_listed_and_4_billed() {
         use crate::domain::money::Money;
         let tariff = vec![Period {

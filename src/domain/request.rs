@@ -44,10 +44,6 @@ impl Reason {
     }
 }
 
-pub fn reason_label(code: &str) -> &str {
-    Reason::from_code(code).map_or(code, |x| x.label())
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocsWay {
     Kep,
@@ -79,10 +75,6 @@ impl DocsWay {
     }
 }
 
-pub fn docs_way_label(code: &str) -> &str {
-    DocsWay::from_code(code).map_or(code, |x| x.label())
-}
-
 /// A note as typed: trimmed, at most 2 000 characters.
 pub fn parse_note(raw: &str) -> Result<String, &'static str> {
     let note = raw.trim().to_owned();
@@ -102,5 +94,53 @@ impl std::fmt::Display for Reason {
 impl std::fmt::Display for DocsWay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_round_trip_and_show_their_label() {
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Reason::from_code("x"), None);
+        assert_eq!(Reason::LostStolen.to_string(), "Kayıp/Çalıntı");
+        assert_eq!(
+            Reason::LineOrOperatorChange.label(),
+            "Hat/Operatör değişikliği"
+        );
+        assert_eq!(
+            Reason::from_code("hat_operator_degisikligi"),
+            Some(Reason::LineOrOperatorChange)
+        );
+    }
+
+    #[test]
+    fn docs_ways_round_trip_and_show_their_label() {
+        for w in DocsWay::ALL {
+            assert_eq!(DocsWay::from_code(w.code()), Some(w));
+        }
+        assert_eq!(DocsWay::from_code("x"), None);
+        assert_eq!(DocsWay::Kep.to_string(), "KEP");
+        assert_eq!(
+            DocsWay::from_code("ust_yazi").map(DocsWay::label),
+            Some("Üst yazı/posta")
+        );
+        assert_eq!(DocsWay::ByHand.label(), "Elden");
+        assert_eq!(DocsWay::from_code("faks"), None);
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_at_most_2000_characters() {
+        assert_eq!(parse_note("  Evrak eksik. \n"), Ok("Evrak eksik.".into()));
+        let longest = "ğ".repeat(2000);
+        assert_eq!(parse_note(&longest), Ok(longest.clone()));
+        assert_eq!(
+            parse_note(&"ğ".repeat(2001)),
+            Err("Not en fazla 2000 karakter olabilir.")
+        );
     }
 }

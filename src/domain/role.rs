@@ -77,4 +77,19 @@ mod tests {
         assert_eq!(Role::from_code("root"), None);
         assert_eq!(Role::Reviewer.label(), "e-İmza Şefliği");
     }
+
+    #[test]
+    fn officers_and_staff_see_only_their_own_scope() {
+        let all: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.sees_all_units())
+            .collect();
+        assert_eq!(all, vec![Role::Reviewer, Role::Finance, Role::Admin]);
+    }
+
+    #[test]
+    fn shown_by_label() {
+        assert_eq!(Role::Officer.to_string(), "Proje Sorumlusu");
+        assert_eq!(Role::Finance.to_string(), "Mali İşler");
+    }
 }

@@ -100,6 +100,22 @@ mod tests {
     }
 
     #[test]
+    fn each_check_digit_is_checked_on_its_own() {
+        // 10000000146 is valid; change one check digit at a time.
+        // Only the 11th digit wrong (the 10th still fits):
+        assert!(Tckn::parse("10000000147").is_err());
+        // Only the 10th digit wrong (the 11th, the sum of the first ten, fits):
+        assert!(Tckn::parse("10000000157").is_err());
+    }
+
+    #[test]
+    fn the_number_is_kept_without_spaces() {
+        let t = Tckn::parse(" 100 000 001 46 ").expect("valid");
+        assert_eq!(t.as_str(), "10000000146");
+        assert_eq!(t.to_string(), "10000000146");
+    }
+
+    #[test]
     fn masking() {
         assert_eq!(
             Tckn::parse("10000000146").map(|t| t.masked()),

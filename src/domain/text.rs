@@ -62,4 +62,18 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn spaces_and_digits_sort_before_letters() {
+        let mut names = vec!["Alican", "Ankara", "2. Bölge", "Ali Can"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, vec!["2. Bölge", "Ali Can", "Alican", "Ankara"]);
+    }
+
+    #[test]
+    fn other_marks_sort_after_every_letter() {
+        let mut names = vec!["Ayşe-Nur", "Ayşez", "Ayşe Nur"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, vec!["Ayşe Nur", "Ayşez", "Ayşe-Nur"]);
+    }
 }

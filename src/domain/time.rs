@@ -49,6 +49,7 @@ mod tests {
             .and_then(|d| d.and_hms_opt(21, 30, 0))
             .expect("date");
         assert_eq!(format_local(utc), "06.05.2025 00:30");
+        assert_eq!(to_naive(utc.and_utc()), utc);
         assert_eq!(
             local_day(utc),
             NaiveDate::from_ymd_opt(2025, 5, 6).expect("day")

@@ -75,4 +75,26 @@ mod tests {
         assert!(parse_unit_name("   ").is_err());
         assert!(parse_unit_name(&"a".repeat(201)).is_err());
     }
+
+    #[test]
+    fn name_length_bounds() {
+        assert_eq!(
+            parse_unit_name(" Ç "),
+            Err("Birim adı en az 2 karakter olmalı.")
+        );
+        assert_eq!(parse_unit_name("İl"), Ok("İl".into()));
+        let longest = "ş".repeat(200);
+        assert_eq!(parse_unit_name(&longest), Ok(longest.clone()));
+        assert_eq!(
+            parse_unit_name(&"ş".repeat(201)),
+            Err("Birim adı en fazla 200 karakter olabilir.")
+        );
+    }
+
+    #[test]
+    fn kind_labels() {
+        assert_eq!(UnitKind::Kaymakamlik.label(), "Kaymakamlık");
+        assert_eq!(UnitKind::IlMudurlugu.label(), "İl müdürlüğü");
+        assert_eq!(UnitKind::IlMudurlugu.code(), "il_mudurlugu");
+    }
 }

@@ -101,10 +101,6 @@ impl State {
     }
 }
 
-pub fn state_label(code: &str) -> &str {
-    State::from_code(code).map_or(code, |x| x.label())
-}
-
 /// Who acts. A user acts as each of their roles that the table allows;
 /// `System` is the scheduler (expiry) and contact-change rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -688,6 +684,137 @@ mod tests {
                 now()
             ),
             Err(Refusal::DocsNotSent)
+        );
+    }
+
+    #[test]
+    fn sms_needs_both_checklist_facts() {
+        let hold = HoldRule::default();
+        let sms = |form_signed: bool, docs_received: bool| {
+            let f = Facts {
+                form_signed,
+                docs_received,
+                ..all_facts()
+            };
+            decide(Forwarded, Action::RecordSms, &[Reviewer], &f, &hold, now())
+        };
+        assert_eq!(sms(true, false), Err(Refusal::ChecklistIncomplete));
+        assert_eq!(sms(false, true), Err(Refusal::ChecklistIncomplete));
+        assert_eq!(sms(true, true).map(|d| d.to), Ok(SmsHold));
+    }
+
+    #[test]
+    fn checklist_facts_are_recorded_once() {
+        let hold = HoldRule::default();
+        let rec = |action: Action, actor: Actor, f: &Facts| {
+            decide(Forwarded, action, &[actor], f, &hold, now())
+        };
+        let done = Facts {
+            form_emailed: true,
+            form_signed: true,
+            docs_sent: true,
+            docs_received: true,
+            ..all_facts()
+        };
+        let fresh = Facts {
+            form_emailed: false,
+            form_signed: false,
+            docs_sent: false,
+            docs_received: false,
+            ..all_facts()
+        };
+        for (action, actor) in [
+            (Action::RecordFormEmailed, Reviewer),
+            (Action::RecordFormSigned, Officer),
+            (Action::RecordDocsSent, Officer),
+            (Action::RecordDocsReceived, Reviewer),
+        ] {
+            assert_eq!(
+                rec(action, actor, &done),
+                Err(Refusal::AlreadyRecorded),
+                "{action:?}"
+            );
+        }
+        for (action, actor) in [
+            (Action::RecordFormEmailed, Reviewer),
+            (Action::RecordFormSigned, Officer),
+            (Action::RecordDocsSent, Officer),
+        ] {
+            assert_eq!(
+                rec(action, actor, &fresh).map(|d| d.to),
+                Ok(Forwarded),
+                "{action:?}"
+            );
+        }
+        let sent = Facts {
+            docs_sent: true,
+            ..fresh
+        };
+        assert_eq!(
+            rec(Action::RecordDocsReceived, Reviewer, &sent).map(|d| d.to),
+            Ok(Forwarded)
+        );
+    }
+
+    #[test]
+    fn produce_needs_the_sms_time_and_a_serial() {
+        let hold = HoldRule::default();
+        let no_sms = Facts {
+            sms_at: None,
+            ..all_facts()
+        };
+        assert_eq!(
+            decide(SmsHold, Action::Produce, &[Reviewer], &no_sms, &hold, now()),
+            Err(Refusal::ChecklistIncomplete)
+        );
+        let no_serial = Facts {
+            serial_given: false,
+            ..all_facts()
+        };
+        assert_eq!(
+            decide(
+                SmsHold,
+                Action::Produce,
+                &[Reviewer],
+                &no_serial,
+                &hold,
+                now()
+            ),
+            Err(Refusal::SerialMissing)
+        );
+        assert_eq!(
+            decide(
+                Produced,
+                Action::Activate,
+                &[Reviewer],
+                &no_serial,
+                &hold,
+                now()
+            ),
+            Err(Refusal::SerialMissing)
+        );
+    }
+
+    #[test]
+    fn open_states_block_a_new_request() {
+        let open: Vec<State> = State::ALL.into_iter().filter(|s| s.is_open()).collect();
+        assert_eq!(
+            open,
+            vec![
+                Draft, Submitted, Returned, Approved, Forwarded, SmsHold, Produced
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_in_turkish() {
+        assert_eq!(Forwarded.label(), "Kamu SM'de");
+        assert_eq!(SmsHold.to_string(), "SMS beklemesinde");
+        assert_eq!(State::from_code("eski"), None);
+        assert_eq!(Action::Produce.label(), "Sertifika üretildi");
+        assert_eq!(
+            Refusal::WrongState(Active).message(),
+            "Bu işlem talebin şu anki durumunda (Aktif) yapılamaz."
         );
     }
 
