@@ -12,6 +12,7 @@ pub mod batches;
 pub mod billing;
 pub mod contact;
 pub mod expiry;
+pub mod fees;
 pub mod followup;
 pub mod queue;
 pub mod reports;
