@@ -14,6 +14,7 @@ pub mod contact;
 pub mod expiry;
 pub mod fees;
 pub mod followup;
+pub mod home;
 pub mod queue;
 pub mod reports;
 pub mod requests;
