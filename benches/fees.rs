@@ -133,11 +133,10 @@ async fn main() {
     let month = mobilimza::domain::billing::BillingMonth::parse("2026-10").expect("month");
     for attempt in ["first run", "second run (idempotent)"] {
         let t = Instant::now();
-        let n = mobilimza::web::billing::run_month(
+        let n = mobilimza::service::billing::run_month(
             &mut app.conn(),
+            &mobilimza::service::Actor::system("bench"),
             month,
-            None,
-            "bench",
             app.clock.now_naive(),
         )
         .expect("run");

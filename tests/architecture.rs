@@ -136,6 +136,89 @@ fn handlers_run_no_queries_of_their_own() {
     assert_none("src/web contains query DSL", offending("web", &dsl));
 }
 
+/// `(first line, length, name)` of every `fn` in `text` whose body is
+/// braces (comments and string contents are skipped when counting).
+fn functions(text: &str) -> Vec<(usize, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let code = lines[i].split("//").next().unwrap_or("").trim_start();
+        let header = code
+            .trim_start_matches("pub ")
+            .trim_start_matches("pub(crate) ")
+            .trim_start_matches("async ");
+        let Some(rest) = header.strip_prefix("fn ") else {
+            i += 1;
+            continue;
+        };
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let (mut depth, mut opened, mut j) = (0i32, false, i);
+        while j < lines.len() {
+            let mut in_str = false;
+            let mut prev = ' ';
+            for c in lines[j].split("//").next().unwrap_or("").chars() {
+                match c {
+                    '"' if prev != '\\' => in_str = !in_str,
+                    '{' if !in_str => {
+                        depth += 1;
+                        opened = true;
+                    }
+                    '}' if !in_str => depth -= 1,
+                    _ => {}
+                }
+                prev = c;
+            }
+            if (opened && depth <= 0) || (!opened && lines[j].trim_end().ends_with(';')) {
+                break;
+            }
+            j += 1;
+        }
+        if opened {
+            out.push((i + 1, j - i + 1, name));
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Handlers parse, call one service function and render: none is long.
+const LONGEST_WEB_FUNCTION: usize = 60;
+
+#[test]
+fn handlers_stay_short() {
+    let mut long = Vec::new();
+    for file in rust_files(&src("web")) {
+        let text = fs::read_to_string(&file).expect("read file");
+        for (line, len, name) in functions(&text) {
+            if len > LONGEST_WEB_FUNCTION {
+                let rel = file
+                    .strip_prefix(src(""))
+                    .unwrap_or(&file)
+                    .display()
+                    .to_string();
+                long.push(format!("src/{rel}:{line}: fn {name} has {len} lines"));
+            }
+        }
+    }
+    assert_none(
+        &format!("functions in src/web over {LONGEST_WEB_FUNCTION} lines"),
+        long,
+    );
+}
+
+#[test]
+fn the_function_measure_counts_lines_from_fn_to_its_brace() {
+    let text = "fn a() {\n    let s = \"{\";\n}\n\npub async fn b(x: i32) -> i32 {\n    if x > 0 {\n        1\n    } else {\n        2\n    }\n}\n";
+    assert_eq!(
+        functions(text),
+        vec![(1, 3, "a".to_owned()), (5, 7, "b".to_owned())]
+    );
+}
+
 #[test]
 fn the_rule_finder_sees_a_planted_violation() {
     // The checks above pass on an empty search too; make sure they search.

@@ -1,12 +1,19 @@
 //! Monthly billing runs: one line per active signature per month,
 //! idempotent, refused for a closed month. The finance button, the CLI and
-//! the scheduler all run a month through here.
+//! the scheduler all run a month through here. Also the month's page (totals
+//! by unit and operator, signatures that started or stopped), closing a
+//! month and the audited export.
 
 use chrono::NaiveDateTime;
 
-use super::{Actor, ServiceResult};
-use crate::db::{self, AnyConnection, audit::AuditEntry, billing::RunError};
+use super::{Actor, ServiceError, ServiceResult, audit};
+use crate::db::{
+    self, AnyConnection,
+    billing::{Line, Month, RunError},
+};
 use crate::domain::billing::BillingMonth;
+use crate::domain::money::Money;
+use crate::domain::text::sort_key;
 use crate::domain::time::local_day;
 
 /// Runs a month in one transaction and audits it. Returns the number of
@@ -20,16 +27,13 @@ pub fn run_month(
     db::transaction(conn, |conn| {
         let result = db::billing::run(conn, month, actor.id, now)?;
         if let Ok(n) = &result {
-            db::audit::record(
+            audit(
                 conn,
-                &AuditEntry {
-                    at: now,
-                    actor_id: actor.id,
-                    action: "billing.run",
-                    target: &month.key(),
-                    detail: &format!("{n} satır"),
-                    ip: &actor.origin,
-                },
+                actor,
+                "billing.run",
+                &month.key(),
+                &format!("{n} satır"),
+                now,
             )?;
         }
         Ok(result)
@@ -54,4 +58,170 @@ pub fn bill_previous_month_if_missing(
         return Ok(None);
     }
     Ok(run_month(conn, actor, month, now)?.ok())
+}
+
+/// Count and sums in kuruş of billing lines.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sums {
+    pub count: i64,
+    pub list: i64,
+    pub billed: i64,
+}
+
+impl Sums {
+    pub fn add(&mut self, list: i64, billed: i64) {
+        self.count += 1;
+        self.list += list;
+        self.billed += billed;
+    }
+    pub fn list_s(&self) -> String {
+        Money::from_kurus(self.list).to_string()
+    }
+    pub fn billed_s(&self) -> String {
+        Money::from_kurus(self.billed).to_string()
+    }
+    pub fn diff_s(&self) -> String {
+        Money::from_kurus(self.list - self.billed).to_string()
+    }
+}
+
+/// A month as finance reads it.
+pub struct MonthReport {
+    /// The run's record, if the month was run.
+    pub month: Option<Month>,
+    pub total: Sums,
+    /// Sums by unit, in Turkish order.
+    pub by_unit: Vec<(String, Sums)>,
+    /// Sums by "operator · line type", in Turkish order.
+    pub by_operator: Vec<(String, Sums)>,
+    /// "First Last (#request)" of signatures that started this month.
+    pub started: Vec<String>,
+    pub stopped: Vec<String>,
+    /// Every month run, newest first, and whether it is closed.
+    pub months: Vec<(String, bool)>,
+}
+
+fn group(groups: &mut Vec<(String, Sums)>, key: String, list: i64, billed: i64) {
+    match groups.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, s)) => s.add(list, billed),
+        None => {
+            let mut s = Sums::default();
+            s.add(list, billed);
+            groups.push((key, s));
+        }
+    }
+}
+
+/// The month's lines with totals, groups and changes.
+pub fn month_report(conn: &mut AnyConnection, month: BillingMonth) -> ServiceResult<MonthReport> {
+    let key = month.key();
+    let mut report = MonthReport {
+        month: db::billing::find_month(conn, &key)?,
+        total: Sums::default(),
+        by_unit: Vec::new(),
+        by_operator: Vec::new(),
+        started: Vec::new(),
+        stopped: Vec::new(),
+        months: db::billing::months(conn)?
+            .into_iter()
+            .map(|m| (m.month, m.closed_at.is_some()))
+            .collect(),
+    };
+    for l in db::billing::lines(conn, &key)? {
+        report.add(&l);
+    }
+    report.by_unit.sort_by_cached_key(|(k, _)| sort_key(k));
+    report.by_operator.sort_by_cached_key(|(k, _)| sort_key(k));
+    Ok(report)
+}
+
+impl MonthReport {
+    fn add(&mut self, l: &Line) {
+        self.total.add(l.list_kurus, l.billed_kurus);
+        group(
+            &mut self.by_unit,
+            l.unit.clone(),
+            l.list_kurus,
+            l.billed_kurus,
+        );
+        let op = format!("{} · {}", l.operator.label(), l.line_type.label());
+        group(&mut self.by_operator, op, l.list_kurus, l.billed_kurus);
+        let who = format!("{} {} (#{})", l.first_name, l.last_name, l.request_id);
+        if l.started {
+            self.started.push(who.clone());
+        }
+        if l.stopped {
+            self.stopped.push(who);
+        }
+    }
+}
+
+/// Closes a run month in one transaction and audits it. `false` when the
+/// month was not run or is already closed.
+pub fn close_month(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    month: BillingMonth,
+    now: NaiveDateTime,
+) -> ServiceResult<bool> {
+    let by = actor
+        .id
+        .ok_or_else(|| ServiceError::internal(anyhow::anyhow!("closing a month needs a user")))?;
+    db::transaction(conn, |conn| {
+        let done = db::billing::close(conn, &month.key(), by, now)?;
+        if done {
+            audit(conn, actor, "billing.close", &month.key(), "", now)?;
+        }
+        Ok(done)
+    })
+}
+
+/// Audits an export of a run month (`ext`: the file type); `None` when the
+/// month was not run.
+pub fn export_month(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    month: BillingMonth,
+    ext: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<Option<usize>> {
+    let key = month.key();
+    db::transaction(conn, |conn| {
+        if db::billing::find_month(conn, &key)?.is_none() {
+            return Ok(None);
+        }
+        let n = db::billing::snapshot(conn, &key)?.len();
+        audit(
+            conn,
+            actor,
+            "export.billing",
+            &key,
+            &format!("{n} satır, {ext}"),
+            now,
+        )?;
+        Ok(Some(n))
+    })
+}
+
+/// Lines read per query by [`for_each_line`].
+pub const CHUNK: i64 = 5_000;
+
+/// Calls `each` for every line of the month, in keyset chunks; returns the
+/// totals.
+pub fn for_each_line(
+    conn: &mut AnyConnection,
+    month: &str,
+    mut each: impl FnMut(Line) -> anyhow::Result<()>,
+) -> ServiceResult<Sums> {
+    let (mut after, mut total) = (0, Sums::default());
+    loop {
+        let lines = db::billing::lines_after(conn, month, after, CHUNK)?;
+        let Some(last) = lines.last() else { break };
+        after = last.id;
+        for l in lines {
+            total.add(l.list_kurus, l.billed_kurus);
+            each(l)?;
+        }
+    }
+    Ok(total)
 }

@@ -227,44 +227,75 @@ fn stream_xlsx<F>(sheet: &str, headers: &[&str], fill: F, tx: &Sender) -> anyhow
 where
     F: FnOnce(&mut dyn FnMut(Row) -> anyhow::Result<()>) -> anyhow::Result<()>,
 {
-    use rust_decimal::prelude::ToPrimitive;
-    let tl = Format_::new().set_num_format("#,##0.00 \"TL\"");
-    let bold = Format_::new().set_bold();
-    let mut wb = Workbook::new();
-    let mut widths: Vec<f64> = headers
-        .iter()
-        .map(|h| h.chars().count() as f64 + 2.0)
-        .collect();
-    let new_sheet = |wb: &mut Workbook, n: usize| -> anyhow::Result<()> {
-        let ws = wb.add_worksheet_with_constant_memory()?;
-        ws.set_name(if n == 1 {
-            sheet.to_owned()
+    let mut book = XlsxBook::new(sheet, headers)?;
+    fill(&mut |cells: Row| book.push(&cells))?;
+    book.finish(tx)
+}
+
+/// A streamed XLSX: constant-memory sheets of at most [`SHEET_ROWS`] rows,
+/// each with the bold, frozen header row, and the widest text per column.
+struct XlsxBook<'a> {
+    wb: Workbook,
+    sheet: &'a str,
+    headers: &'a [&'a str],
+    bold: Format_,
+    tl: Format_,
+    widths: Vec<f64>,
+    /// Sheets so far (the last one is being written).
+    sheets: usize,
+    /// The last row written on the current sheet (0: the header).
+    row: u32,
+}
+
+impl<'a> XlsxBook<'a> {
+    fn new(sheet: &'a str, headers: &'a [&'a str]) -> anyhow::Result<Self> {
+        let mut book = XlsxBook {
+            tl: Format_::new().set_num_format("#,##0.00 \"TL\""),
+            bold: Format_::new().set_bold(),
+            wb: Workbook::new(),
+            widths: headers
+                .iter()
+                .map(|h| h.chars().count() as f64 + 2.0)
+                .collect(),
+            sheet,
+            headers,
+            sheets: 0,
+            row: 0,
+        };
+        book.new_sheet()?;
+        Ok(book)
+    }
+
+    fn new_sheet(&mut self) -> anyhow::Result<()> {
+        self.sheets += 1;
+        self.row = 0;
+        let ws = self.wb.add_worksheet_with_constant_memory()?;
+        ws.set_name(if self.sheets == 1 {
+            self.sheet.to_owned()
         } else {
-            format!("{sheet} {n}")
+            format!("{} {}", self.sheet, self.sheets)
         })?;
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        for (c, h) in self.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &self.bold)?;
         }
         ws.set_freeze_panes(1, 0)?;
         Ok(())
-    };
-    let mut sheets = 1;
-    new_sheet(&mut wb, sheets)?;
-    let mut row: u32 = 0;
-    fill(&mut |cells: Row| {
-        if row == SHEET_ROWS {
-            sheets += 1;
-            new_sheet(&mut wb, sheets)?;
-            row = 0;
+    }
+
+    fn push(&mut self, cells: &[Cell]) -> anyhow::Result<()> {
+        use rust_decimal::prelude::ToPrimitive;
+        if self.row == SHEET_ROWS {
+            self.new_sheet()?;
         }
-        row += 1;
-        let ws = wb.worksheet_from_index(sheets - 1)?;
+        self.row += 1;
+        let row = self.row;
+        let ws = self.wb.worksheet_from_index(self.sheets - 1)?;
         for (c, cell) in cells.iter().enumerate() {
             let col = c as u16;
             match cell {
                 Cell::Text(t) => {
                     ws.write_string(row, col, neutralise(t))?;
-                    if let Some(w) = widths.get_mut(c) {
+                    if let Some(w) = self.widths.get_mut(c) {
                         *w = w.max((t.chars().count() as f64 + 2.0).min(50.0));
                     }
                 }
@@ -275,23 +306,32 @@ where
                 // spreadsheets store numbers.
                 Cell::Money(k) => {
                     let lira = Money::from_kurus(*k).decimal().to_f64().unwrap_or_default();
-                    ws.write_number_with_format(row, col, lira, &tl)?;
+                    ws.write_number_with_format(row, col, lira, &self.tl)?;
                 }
             }
         }
         Ok(())
-    })?;
-    // Column widths must be set before rows in constant-memory mode only for
-    // the first sheet's later sheets; set them on every sheet at the end.
-    for i in 0..sheets {
-        let ws = wb.worksheet_from_index(i)?;
-        for (c, w) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, *w)?;
-        }
     }
-    let file = tempfile::NamedTempFile::new()?;
-    wb.save(file.path())?;
-    let mut reader = std::fs::File::open(file.path())?;
+
+    /// Sets the column widths, writes the file and sends it.
+    fn finish(mut self, tx: &Sender) -> anyhow::Result<()> {
+        // Column widths must be set before rows in constant-memory mode only
+        // for the first sheet's later sheets; set them on every sheet at the end.
+        for i in 0..self.sheets {
+            let ws = self.wb.worksheet_from_index(i)?;
+            for (c, w) in self.widths.iter().enumerate() {
+                ws.set_column_width(c as u16, *w)?;
+            }
+        }
+        let file = tempfile::NamedTempFile::new()?;
+        self.wb.save(file.path())?;
+        send_file(file.path(), tx)
+    }
+}
+
+/// Sends a file in 256 KiB pieces.
+fn send_file(path: &std::path::Path, tx: &Sender) -> anyhow::Result<()> {
+    let mut reader = std::fs::File::open(path)?;
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = std::io::Read::read(&mut reader, &mut buf)?;

@@ -3,27 +3,26 @@
 //! (CSV for Turkish Excel, XLSX with numeric TL cells) so memory stays flat.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::admin::Actor as AuditActor;
 use super::errors::AppError;
 use super::export::{Cell, Format, Row, stream};
 use super::forms::FormData;
-use super::identity::CurrentUser;
 use super::page::{Page, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
-use crate::db::{
-    self, audit::AuditEntry, fee_report::FeeFilter, fee_report::FeeLine, fee_report::InvoiceStatus,
-};
+use crate::db::{self, fee_report::FeeFilter, fee_report::FeeLine, fee_report::InvoiceStatus};
 use crate::domain::money::{Money, Rate};
 use crate::domain::payer::Payer;
 use crate::domain::staff::Operator;
 use crate::domain::tckn::mask;
-use crate::domain::text::sort_key;
+use crate::service::fees::{self, FeeReport, Grouping, Invoice};
+use crate::service::{Actor, Outcome};
+
+pub use crate::service::fees::Totals;
 
 pub const SCREEN_LINES: i64 = 200;
 
@@ -75,34 +74,6 @@ impl FeeQuery {
         .filter_map(|(k, v)| v.map(|v| (k, v)))
         .collect();
         serde_urlencoded::to_string(pairs).unwrap_or_default()
-    }
-}
-
-/// Count and sums in kuruş.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
-    pub count: i64,
-    pub net: i64,
-    pub kdv: i64,
-    pub gross: i64,
-}
-
-impl Totals {
-    fn add(&mut self, net: i64, kdv: i64, gross: i64) {
-        self.count += 1;
-        self.net += net;
-        self.kdv += kdv;
-        self.gross += gross;
-    }
-
-    pub fn net_s(&self) -> String {
-        Money::from_kurus(self.net).to_string()
-    }
-    pub fn kdv_s(&self) -> String {
-        Money::from_kurus(self.kdv).to_string()
-    }
-    pub fn gross_s(&self) -> String {
-        Money::from_kurus(self.gross).to_string()
     }
 }
 
@@ -185,52 +156,22 @@ pub async fn fees(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let filter = q.filter();
-    let group = opt(&q.grup).unwrap_or("il").to_owned();
-    let (figures, lines, provinces, units) = state
-        .db(move |conn| {
-            Ok((
-                db::fee_report::figures(conn, &filter)?,
-                db::fee_report::lines(conn, &filter, 0, SCREEN_LINES + 1)?,
-                db::units::provinces(conn)?,
-                db::units::list(conn)?,
-            ))
-        })
+    let code = opt(&q.grup).unwrap_or("il").to_owned();
+    let grouping = Grouping::from_code(&code);
+    let FeeReport {
+        total,
+        groups,
+        lines,
+        more,
+        provinces,
+        units,
+    } = state
+        .call(move |conn| fees::report(conn, &filter, grouping, SCREEN_LINES))
         .await?;
-    let mut total = Totals::default();
-    let mut groups: Vec<(String, Totals)> = Vec::new();
-    let province_name = |id: i32| {
-        provinces
-            .iter()
-            .find(|p| p.id == id)
-            .map_or(String::new(), |p| p.name.clone())
-    };
-    for (province, unit, operator, net, kdv, gross) in figures {
-        total.add(net, kdv, gross);
-        let key = match group.as_str() {
-            "birim" => unit,
-            "operator" => operator.label().to_owned(),
-            _ => province_name(province),
-        };
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, t)) => t.add(net, kdv, gross),
-            None => {
-                let mut t = Totals::default();
-                t.add(net, kdv, gross);
-                groups.push((key, t));
-            }
-        }
-    }
-    groups.sort_by_cached_key(|(k, _)| sort_key(k));
-    let more = lines.len() as i64 > SCREEN_LINES;
-    let lines = lines
-        .into_iter()
-        .take(SCREEN_LINES as usize)
-        .map(LineView::from)
-        .collect();
-    let group_label = match group.as_str() {
-        "birim" => "Birim",
-        "operator" => "Operatör",
-        _ => "İl",
+    let group_label = match grouping {
+        Grouping::Unit => "Birim",
+        Grouping::Operator => "Operatör",
+        Grouping::Province => "İl",
     };
     let qs = q.query_string();
     render_status(
@@ -241,7 +182,7 @@ pub async fn fees(
             total,
             groups,
             group_label,
-            lines,
+            lines: lines.into_iter().map(LineView::from).collect(),
             more,
             provinces,
             units,
@@ -252,83 +193,51 @@ pub async fn fees(
     )
 }
 
+/// A `yyyy-mm-dd` form field: `Ok(None)` when empty, `Err` when malformed.
+fn form_date(f: &FormData, key: &str) -> Result<Option<NaiveDate>, ()> {
+    let v = f.get(key).trim();
+    if v.is_empty() {
+        Ok(None)
+    } else {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| ())
+    }
+}
+
 /// `POST /mali/fatura`: invoice number/date and/or payment date for the
 /// selected fees, in one transaction.
 pub async fn record_invoice(
     state: web::Data<AppState>,
-    req: HttpRequest,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
     let back = crate::domain::auth::safe_next(Some(f.get("geri"))).to_owned();
-    let ids: Vec<i32> = f.all("sec").iter().filter_map(|v| v.parse().ok()).collect();
-    let invoice_no = f.get("invoice_no").trim().to_owned();
-    let parse = |k: &str| -> Result<Option<NaiveDate>, ()> {
-        let v = f.get(k).trim();
-        if v.is_empty() {
-            Ok(None)
-        } else {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| ())
-        }
-    };
-    let today = state
-        .clock
-        .now()
-        .with_timezone(&chrono_tz::Europe::Istanbul)
-        .date_naive();
-    let (invoice_date, paid_on) = match (parse("invoice_date"), parse("paid_on")) {
-        (Ok(a), Ok(b)) => (a, b),
-        _ => {
-            session.flash(
-                FlashKind::Error,
-                "Tarihleri gg.aa.yyyy olarak seçin; hiçbir kayıt değişmedi.",
-            );
-            return Ok(see_other(&back));
-        }
-    };
-    let problem = if ids.is_empty() {
-        Some("En az bir ücret satırı seçin.")
-    } else if invoice_no.is_empty() && invoice_date.is_none() && paid_on.is_none() {
-        Some("Fatura numarası, fatura tarihi ya da ödeme tarihinden en az birini girin.")
-    } else if invoice_no.chars().count() > 50 {
-        Some("Fatura numarası en fazla 50 karakter olabilir.")
-    } else if invoice_date.is_some_and(|d| d > today) || paid_on.is_some_and(|d| d > today) {
-        Some("Fatura ve ödeme tarihi ileri bir tarih olamaz.")
-    } else {
-        None
-    };
-    if let Some(msg) = problem {
-        session.flash(FlashKind::Error, format!("{msg} Hiçbir kayıt değişmedi."));
+    let (Ok(date), Ok(paid_on)) = (form_date(&f, "invoice_date"), form_date(&f, "paid_on")) else {
+        session.flash(
+            FlashKind::Error,
+            "Tarihleri gg.aa.yyyy olarak seçin; hiçbir kayıt değişmedi.",
+        );
         return Ok(see_other(&back));
-    }
-    let actor = AuditActor::of(&user, &req);
+    };
+    let invoice = Invoice {
+        fee_ids: f.all("sec").iter().filter_map(|v| v.parse().ok()).collect(),
+        number: f.get("invoice_no").trim().to_owned(),
+        date,
+        paid_on,
+    };
     let now = state.clock.now_naive();
-    let n = state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                let no = (!invoice_no.is_empty()).then_some(invoice_no.as_str());
-                let n = db::fee_report::record_invoice(conn, &ids, no, invoice_date, paid_on)?;
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(actor.id),
-                        action: "fee.invoice",
-                        target: &format!("fees:{ids:?}"),
-                        detail: &format!(
-                            "fatura={invoice_no} fatura_tarihi={invoice_date:?} ödeme={paid_on:?}"
-                        ),
-                        ip: &actor.ip,
-                    },
-                )?;
-                Ok::<_, AppError>(n)
-            })
-        })
-        .await?;
-    session.flash(FlashKind::Success, format!("{n} ücret satırı güncellendi."));
+    match state
+        .call(move |conn| fees::record_invoice(conn, &actor, invoice, now))
+        .await?
+    {
+        Outcome::Done(n) => {
+            session.flash(FlashKind::Success, format!("{n} ücret satırı güncellendi."));
+        }
+        Outcome::Refused(msg) | Outcome::Forbidden(msg) => session.flash(FlashKind::Error, msg),
+        Outcome::Stale | Outcome::NotFound => return Err(AppError::NotFound),
+    }
     Ok(see_other(&back))
 }
 
@@ -382,75 +291,33 @@ fn totals_row(t: &Totals) -> Row {
     r
 }
 
-pub const CHUNK: i64 = 5_000;
-
 /// `GET /mali/ucretler.{csv|xlsx}`: audited, then streamed chunk by chunk.
 pub async fn fees_export(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
     q: web::Query<FeeQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let xlsx = match path.as_str() {
-        "csv" => false,
-        "xlsx" => true,
-        _ => return Err(AppError::NotFound),
-    };
+    let ext = path.into_inner();
+    let format = Format::from_ext(&ext)?;
     let q = q.into_inner();
     let filter = q.filter();
-    let actor = AuditActor::of(&user, &req);
-    let now = state.clock.now_naive();
     let describe = q.query_string();
+    let now = state.clock.now_naive();
     let f2 = filter.clone();
     state
-        .db(move |conn| {
-            let rows = db::fee_report::count(conn, &f2)?;
-            db::audit::record(
-                conn,
-                &AuditEntry {
-                    at: now,
-                    actor_id: Some(actor.id),
-                    action: "export.fees",
-                    target: if xlsx { "xlsx" } else { "csv" },
-                    detail: &format!("{rows} satır; filtre: {describe}"),
-                    ip: &actor.ip,
-                },
-            )?;
-            Ok(())
-        })
+        .call(move |conn| fees::export(conn, &actor, &f2, &ext, &describe, now))
         .await?;
     let pool = state.pool.clone();
-    let format = if xlsx { Format::Xlsx } else { Format::Csv };
     Ok(stream(
         format,
         "sertifika-ucretleri",
         "Ücretler",
         &HEADERS,
         move |sink| {
-            let totals = for_each_line(&pool, &filter, |l| sink(row(l)))?;
+            let mut conn = pool.get()?;
+            let totals = fees::for_each_line(&mut conn, &filter, |l| sink(row(l)))?;
             sink(totals_row(&totals))
         },
     ))
-}
-
-/// Calls `each` for every filtered line, in keyset chunks.
-fn for_each_line(
-    pool: &db::DbPool,
-    f: &FeeFilter,
-    mut each: impl FnMut(&FeeLine) -> anyhow::Result<()>,
-) -> anyhow::Result<Totals> {
-    let mut conn = pool.get()?;
-    let mut after = 0;
-    let mut totals = Totals::default();
-    loop {
-        let lines = db::fee_report::lines(&mut conn, f, after, CHUNK)?;
-        let Some(last) = lines.last() else { break };
-        after = last.id;
-        for l in &lines {
-            totals.add(l.net_kurus, l.kdv_kurus, l.gross_kurus);
-            each(l)?;
-        }
-    }
-    Ok(totals)
 }

@@ -350,9 +350,13 @@ async fn admins_keep_rate_tables_without_overlaps_or_gaps() {
     }
     let id = active(&app, v, officer, utc(2026, 2, 1));
     let month = mobilimza::domain::billing::BillingMonth::parse("2026-10").expect("month");
-    let n =
-        mobilimza::web::billing::run_month(&mut app.conn(), month, None, "test", utc(2026, 11, 1))
-            .expect("run");
+    let n = mobilimza::service::billing::run_month(
+        &mut app.conn(),
+        &mobilimza::service::Actor::system("test"),
+        month,
+        utc(2026, 11, 1),
+    )
+    .expect("run");
     assert_eq!(n, Ok(1));
     assert_eq!(snapshot(&app, "2026-10"), vec![(id, 900, 450)]);
     assert_eq!(admin.get("/mali").await.status, 403);

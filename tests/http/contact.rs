@@ -207,11 +207,10 @@ async fn billing_stops_the_month_after_an_invalidation() {
     );
     let run = |m: &str| {
         let month = mobilimza::domain::billing::BillingMonth::parse(m).expect("month");
-        mobilimza::web::billing::run_month(
+        mobilimza::service::billing::run_month(
             &mut w.app.conn(),
+            &mobilimza::service::Actor::system("test"),
             month,
-            None,
-            "test",
             w.app.clock.now_naive(),
         )
         .expect("run")
