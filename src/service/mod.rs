@@ -18,6 +18,7 @@ pub mod home;
 pub mod queue;
 pub mod reports;
 pub mod requests;
+pub mod sessions;
 pub mod settings;
 pub mod staff;
 pub mod staff_import;

@@ -14,10 +14,8 @@ use std::future::{Ready, ready};
 use super::errors::AppError;
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
-use crate::db;
-use crate::domain::auth::{SessionState, session_state};
 use crate::domain::role::{Role, sees_unit};
-use crate::service::Actor;
+use crate::service::{Actor, sessions};
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -156,36 +154,22 @@ async fn lookup(state: &web::Data<AppState>, id: String) -> Result<Lookup, AppEr
     let now = state.clock.now_naive();
     let idle = Duration::from_std(state.config.session_idle).unwrap_or(Duration::minutes(30));
     let absolute = Duration::from_std(state.config.session_absolute).unwrap_or(Duration::hours(12));
-    state
-        .db(move |conn| {
-            let Some((sess, user)) = db::auth::find_session(conn, &id)? else {
-                return Ok(Lookup::Gone);
-            };
-            if !user.active {
-                db::auth::delete_session(conn, &id)?;
-                return Ok(Lookup::Gone);
-            }
-            if session_state(sess.created_at, sess.last_seen_at, now, idle, absolute)
-                != SessionState::Valid
-            {
-                db::auth::delete_session(conn, &id)?;
-                return Ok(Lookup::Expired);
-            }
-            // Write at most once a minute per session: reads stay reads.
-            if now - sess.last_seen_at >= Duration::minutes(1) {
-                db::auth::touch_session(conn, &id, now)?;
-            }
-            let access = db::users::access(conn, user)?;
-            Ok(Lookup::Valid(CurrentUser {
-                id: access.user.id,
-                name: access.user.name,
-                email: access.user.email,
-                roles: access.roles,
-                unit_ids: access.unit_ids,
-                session_id: id,
-            }))
-        })
-        .await
+    let key = id.clone();
+    let found = state
+        .call(move |conn| sessions::resolve(conn, &key, now, idle, absolute))
+        .await?;
+    Ok(match found {
+        sessions::Lookup::Valid(access) => Lookup::Valid(CurrentUser {
+            id: access.user.id,
+            name: access.user.name,
+            email: access.user.email,
+            roles: access.roles,
+            unit_ids: access.unit_ids,
+            session_id: id,
+        }),
+        sessions::Lookup::Expired => Lookup::Expired,
+        sessions::Lookup::Gone => Lookup::Gone,
+    })
 }
 
 /// Scope guard: anonymous visitors are sent to the login page and come back.

@@ -1,0 +1,42 @@
+//! The session behind a cookie: valid (and who it is), expired (idle or
+//! past its absolute lifetime), or gone (logged out, or the account was
+//! deactivated). Expired and gone sessions are deleted.
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::ServiceResult;
+use crate::db::{self, AnyConnection, users::UserAccess};
+use crate::domain::auth::{SessionState, session_state};
+
+pub enum Lookup {
+    Valid(UserAccess),
+    Expired,
+    Gone,
+}
+
+/// Looks up the session `id` (the hash of the cookie's token) at `now`.
+pub fn resolve(
+    conn: &mut AnyConnection,
+    id: &str,
+    now: NaiveDateTime,
+    idle: Duration,
+    absolute: Duration,
+) -> ServiceResult<Lookup> {
+    let Some((sess, user)) = db::auth::find_session(conn, id)? else {
+        return Ok(Lookup::Gone);
+    };
+    if !user.active {
+        db::auth::delete_session(conn, id)?;
+        return Ok(Lookup::Gone);
+    }
+    if session_state(sess.created_at, sess.last_seen_at, now, idle, absolute) != SessionState::Valid
+    {
+        db::auth::delete_session(conn, id)?;
+        return Ok(Lookup::Expired);
+    }
+    // Write at most once a minute per session: reads stay reads.
+    if now - sess.last_seen_at >= Duration::minutes(1) {
+        db::auth::touch_session(conn, id, now)?;
+    }
+    Ok(Lookup::Valid(db::users::access(conn, user)?))
+}
