@@ -97,11 +97,7 @@ pub fn find(conn: &mut AnyConnection, actor: &Actor, id: i32) -> ServiceResult<O
 }
 
 /// The record page: the record, its open request and its contact history.
-pub fn record(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    id: i32,
-) -> ServiceResult<Option<Record>> {
+pub fn record(conn: &mut AnyConnection, actor: &Actor, id: i32) -> ServiceResult<Option<Record>> {
     let Some(s) = find(conn, actor, id)? else {
         return Ok(None);
     };
