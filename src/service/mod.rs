@@ -8,6 +8,7 @@
 //! [`ServiceError`] is a fault (database busy, a broken invariant) that the
 //! caller reports without details.
 
+pub mod accounts;
 pub mod batches;
 pub mod billing;
 pub mod contact;
