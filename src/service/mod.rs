@@ -20,6 +20,7 @@ pub mod requests;
 pub mod settings;
 pub mod staff;
 pub mod staff_import;
+pub mod units;
 
 use chrono::NaiveDateTime;
 
