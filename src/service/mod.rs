@@ -15,6 +15,7 @@ pub mod contact;
 pub mod expiry;
 pub mod followup;
 pub mod queue;
+pub mod rates;
 pub mod reports;
 pub mod requests;
 pub mod settings;
