@@ -8,6 +8,7 @@
 //! [`ServiceError`] is a fault (database busy, a broken invariant) that the
 //! caller reports without details.
 
+pub mod accounts;
 pub mod batches;
 pub mod billing;
 pub mod contact;
@@ -16,12 +17,14 @@ pub mod fees;
 pub mod followup;
 pub mod home;
 pub mod queue;
+pub mod rates;
 pub mod reports;
 pub mod requests;
 pub mod sessions;
 pub mod settings;
 pub mod staff;
 pub mod staff_import;
+pub mod units;
 
 use chrono::NaiveDateTime;
 

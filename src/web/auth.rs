@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::errors::AppError;
@@ -11,8 +12,8 @@ use super::identity::{CurrentUser, client_ip, sha256_hex};
 use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession, random_token};
 use crate::app::AppState;
-use crate::db::{self, audit::AuditEntry};
-use crate::domain::auth::{check_new_password, is_throttled, safe_next, throttle_window};
+use crate::domain::auth::{check_new_password, safe_next};
+use crate::service::accounts::{self, LoginAttempt, LoginOutcome};
 
 const BAD_LOGIN: &str = "E-posta adresi veya parola hatalı.";
 const THROTTLED: &str =
@@ -52,11 +53,39 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-#[derive(Clone, Copy)]
-enum Outcome {
-    Throttled,
-    Failed,
-    LoggedIn,
+/// The user agent as sent, at most 200 characters, for the session row.
+fn user_agent(req: &HttpRequest) -> String {
+    req.headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect()
+}
+
+/// Checks throttling and the password (off the request threads, skipped when
+/// throttled): the outcome and the account it is for.
+async fn verify_login(
+    state: &AppState,
+    key: &str,
+    ip: &str,
+    password: String,
+    now: NaiveDateTime,
+) -> Result<(LoginOutcome, Option<i32>), AppError> {
+    let (key, ip) = (key.to_owned(), ip.to_owned());
+    let check = state
+        .call(move |conn| accounts::login_check(conn, &key, &ip, now))
+        .await?;
+    let (user_id, stored_hash) = check.account.unzip();
+    let verified = if check.throttled {
+        false
+    } else {
+        let hasher = state.hasher.clone();
+        web::block(move || hasher.verify(&password, stored_hash.as_deref())).await?
+    };
+    let outcome = LoginOutcome::of(check.throttled, verified, user_id.is_some());
+    Ok((outcome, user_id))
 }
 
 pub async fn login(
@@ -71,114 +100,42 @@ pub async fn login(
         password,
         next,
     } = form.into_inner();
-    // Throttling is keyed on the address as typed, known or not, so the
-    // lock-out message tells nothing about which accounts exist.
     let key = email.trim().to_lowercase();
     let ip = client_ip(&req);
     let now = state.clock.now_naive();
-    let since = now - throttle_window();
-
-    let (throttled, stored_hash, user_id) = {
-        let (key, ip) = (key.clone(), ip.clone());
-        state
-            .db(move |conn| {
-                let failures = db::auth::recent_failures(conn, &key, &ip, since)?;
-                let user = db::users::find_by_email(conn, &key)?.filter(|u| u.active);
-                Ok((
-                    is_throttled(failures),
-                    user.as_ref().map(|u| u.password_hash.clone()),
-                    user.map(|u| u.id),
-                ))
-            })
-            .await?
-    };
-
-    let verified = if throttled {
-        false
-    } else {
-        let hasher = state.hasher.clone();
-        web::block(move || hasher.verify(&password, stored_hash.as_deref())).await?
-    };
-    let outcome = match (throttled, verified, user_id) {
-        (true, _, _) => Outcome::Throttled,
-        (false, true, Some(_)) => Outcome::LoggedIn,
-        _ => Outcome::Failed,
-    };
+    let (outcome, user_id) = verify_login(&state, &key, &ip, password, now).await?;
 
     let token = random_token();
-    let session_id = sha256_hex(&token);
-    let user_agent: String = req
-        .headers()
-        .get("user-agent")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .chars()
-        .take(200)
-        .collect();
-    let success = matches!(outcome, Outcome::LoggedIn);
-    {
-        let (key, ip, session_id) = (key.clone(), ip.clone(), session_id.clone());
-        state
-            .db(move |conn| {
-                db::transaction(conn, |conn| {
-                    db::auth::record_attempt(conn, &key, &ip, now, success)?;
-                    if let (true, Some(uid)) = (success, user_id) {
-                        db::auth::create_session(
-                            conn,
-                            &db::auth::Session {
-                                id: session_id,
-                                user_id: uid,
-                                created_at: now,
-                                last_seen_at: now,
-                                ip: ip.clone(),
-                                user_agent,
-                            },
-                        )?;
-                    }
-                    let action = match outcome {
-                        Outcome::Throttled => "login.throttled",
-                        Outcome::Failed => "login.failed",
-                        Outcome::LoggedIn => "login.success",
-                    };
-                    db::audit::record(
-                        conn,
-                        &AuditEntry {
-                            at: now,
-                            actor_id: user_id.filter(|_| success),
-                            action,
-                            target: &key,
-                            detail: "",
-                            ip: &ip,
-                        },
-                    )?;
-                    Ok::<_, AppError>(())
-                })
-            })
-            .await?;
-    }
+    let attempt = LoginAttempt {
+        email: key,
+        ip,
+        user_agent: user_agent(&req),
+        session_id: sha256_hex(&token),
+        user_id,
+        outcome,
+    };
+    state
+        .call(move |conn| accounts::record_login(conn, attempt, now))
+        .await?;
 
-    match outcome {
-        Outcome::LoggedIn => {
+    let (error, status) = match outcome {
+        LoginOutcome::LoggedIn => {
             session.start(&token).map_err(AppError::internal)?;
-            Ok(see_other(safe_next(next.as_deref())))
+            return Ok(see_other(safe_next(next.as_deref())));
         }
-        Outcome::Failed | Outcome::Throttled => {
-            let (error, status) = match outcome {
-                Outcome::Throttled => (THROTTLED, StatusCode::TOO_MANY_REQUESTS),
-                _ => (BAD_LOGIN, StatusCode::UNAUTHORIZED),
-            };
-            let next = safe_next(next.as_deref()).to_owned();
-            render_status(
-                &LoginPage {
-                    page,
-                    email: email.trim().to_owned(),
-                    next,
-                    error: Some(error),
-                },
-                status,
-            )
-        }
-    }
+        LoginOutcome::Throttled => (THROTTLED, StatusCode::TOO_MANY_REQUESTS),
+        LoginOutcome::Failed => (BAD_LOGIN, StatusCode::UNAUTHORIZED),
+    };
+    let next = safe_next(next.as_deref()).to_owned();
+    render_status(
+        &LoginPage {
+            page,
+            email: email.trim().to_owned(),
+            next,
+            error: Some(error),
+        },
+        status,
+    )
 }
 
 pub async fn logout(
@@ -189,25 +146,9 @@ pub async fn logout(
 ) -> Result<HttpResponse, AppError> {
     if let Some(user) = user {
         let now = state.clock.now_naive();
-        let ip = client_ip(&req);
+        let actor = user.actor(&client_ip(&req));
         state
-            .db(move |conn| {
-                db::transaction(conn, |conn| {
-                    db::auth::delete_session(conn, &user.session_id)?;
-                    db::audit::record(
-                        conn,
-                        &AuditEntry {
-                            at: now,
-                            actor_id: Some(user.id),
-                            action: "logout",
-                            target: &user.email,
-                            detail: "",
-                            ip: &ip,
-                        },
-                    )?;
-                    Ok::<_, AppError>(())
-                })
-            })
+            .call(move |conn| accounts::logout(conn, &actor, &user.session_id, now))
             .await?;
     }
     session.end();
@@ -236,6 +177,39 @@ pub struct PasswordForm {
     confirm: String,
 }
 
+/// Checks the form: the current password (verified off the request
+/// threads), the new one's rules, and the confirmation.
+async fn password_errors(
+    state: &AppState,
+    user_id: i32,
+    form: &PasswordForm,
+) -> Result<FormErrors, AppError> {
+    let mut errors = FormErrors::default();
+    let stored = state
+        .call(move |conn| accounts::password_hash(conn, user_id))
+        .await?;
+    let current_ok = if form.current.is_empty() {
+        errors.add("current", "Mevcut parolanızı girin.");
+        false
+    } else {
+        let (hasher, cur) = (state.hasher.clone(), form.current.clone());
+        let ok = web::block(move || hasher.verify(&cur, stored.as_deref())).await?;
+        if !ok {
+            errors.add("current", "Mevcut parola hatalı.");
+        }
+        ok
+    };
+    if let Err(msg) = check_new_password(&form.new) {
+        errors.add("new", msg);
+    } else if current_ok && form.new == form.current {
+        errors.add("new", "Yeni parola mevcut paroladan farklı olmalı.");
+    }
+    if form.confirm != form.new {
+        errors.add("confirm", "Parolalar eşleşmiyor.");
+    }
+    Ok(errors)
+}
+
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -244,69 +218,22 @@ pub async fn change_password(
     user: CurrentUser,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let PasswordForm {
-        current,
-        new,
-        confirm,
-    } = form.into_inner();
-    let mut errors = FormErrors::default();
-    let uid = user.id;
-    let stored = state
-        .db(move |conn| Ok(db::users::find(conn, uid)?.map(|u| u.password_hash)))
-        .await?;
-    let hasher = state.hasher.clone();
-    let current_ok = if current.is_empty() {
-        errors.add("current", "Mevcut parolanızı girin.");
-        false
-    } else {
-        let cur = current.clone();
-        let ok = web::block(move || hasher.verify(&cur, stored.as_deref())).await?;
-        if !ok {
-            errors.add("current", "Mevcut parola hatalı.");
-        }
-        ok
-    };
-    if let Err(msg) = check_new_password(&new) {
-        errors.add("new", msg);
-    } else if current_ok && new == current {
-        errors.add("new", "Yeni parola mevcut paroladan farklı olmalı.");
-    }
-    if confirm != new {
-        errors.add("confirm", "Parolalar eşleşmiyor.");
-    }
+    let form = form.into_inner();
+    let errors = password_errors(&state, user.id, &form).await?;
     if !errors.is_empty() {
         return render_status(
             &PasswordPage { page, errors },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-
     let hasher = state.hasher.clone();
-    let hash = web::block(move || hasher.hash(&new))
+    let hash = web::block(move || hasher.hash(&form.new))
         .await?
         .map_err(AppError::internal)?;
     let now = state.clock.now_naive();
-    let ip = client_ip(&req);
+    let actor = user.actor(&client_ip(&req));
     let ended = state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                db::users::set_password(conn, user.id, &hash, now)?;
-                let ended = db::auth::delete_user_sessions(conn, user.id, Some(&user.session_id))?;
-                let detail = format!("diğer {ended} oturum kapatıldı");
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(user.id),
-                        action: "password.changed",
-                        target: &user.email,
-                        detail: &detail,
-                        ip: &ip,
-                    },
-                )?;
-                Ok::<_, AppError>(ended)
-            })
-        })
+        .call(move |conn| accounts::change_password(conn, &actor, &hash, &user.session_id, now))
         .await?;
     let text = if ended > 0 {
         format!("Parolanız değiştirildi. Diğer {ended} oturumunuz kapatıldı.")

@@ -27,7 +27,7 @@ struct AuditPage {
 
 pub async fn list(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
     let rows = state
-        .db(|conn| Ok(db::audit::recent(conn, 300)?))
+        .call(|conn| Ok(db::audit::recent(conn, 300)?))
         .await?
         .into_iter()
         .map(|r| Row {

@@ -3,19 +3,18 @@
 //! open one the day before; overlaps and gaps are refused. Accruals and
 //! billing lines copy the values they used, so a change never alters them.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::Actor;
 use crate::app::AppState;
-use crate::db::{self, audit::AuditEntry, fees::StoredPeriod, fees::Table};
+use crate::db::{fees::StoredPeriod, fees::Table};
 use crate::domain::money::{Money, Rate};
-use crate::domain::rates::{Period, validate};
 use crate::domain::staff::{LineType, Operator};
+use crate::service::Actor;
+use crate::service::rates::{self, Added, NewPeriod};
 use crate::web::errors::AppError;
 use crate::web::forms::FormData;
-use crate::web::identity::CurrentUser;
 use crate::web::page::{Page, render, see_other};
 use crate::web::session::{FlashKind, TypedSession};
 
@@ -90,24 +89,25 @@ fn show(t: &Table, p: &StoredPeriod) -> PeriodView {
 }
 
 pub async fn list(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
-    let tables = state
-        .db(|conn| {
-            tables()
-                .into_iter()
-                .map(|(code, title, t)| {
-                    let periods = db::fees::periods(conn, &t)?
-                        .iter()
-                        .map(|p| show(&t, p))
-                        .collect();
-                    Ok(TableView {
-                        code,
-                        title,
-                        periods,
-                    })
-                })
-                .collect::<Result<Vec<_>, AppError>>()
+    let (named, tables): (Vec<_>, Vec<_>) = tables()
+        .into_iter()
+        .map(|(code, title, t)| ((code, title), t))
+        .unzip();
+    let periods = {
+        let tables = tables.clone();
+        state
+            .call(move |conn| rates::periods(conn, &tables))
+            .await?
+    };
+    let tables = named
+        .into_iter()
+        .zip(tables.iter().zip(periods))
+        .map(|((code, title), (t, periods))| TableView {
+            code,
+            title,
+            periods: periods.iter().map(|p| show(t, p)).collect(),
         })
-        .await?;
+        .collect();
     render(&RatesPage { page, tables })
 }
 
@@ -154,96 +154,54 @@ fn values_of(t: &Table, f: &FormData) -> Result<(i64, i64), String> {
     }
 }
 
-pub async fn add(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    session: TypedSession,
-    user: CurrentUser,
-    f: FormData,
-) -> Result<HttpResponse, AppError> {
+/// The table the form names (its code and title) and the new period, or
+/// the message to flash when the form is incomplete.
+fn parse_form(f: &FormData) -> Result<(String, String, Table, NewPeriod), String> {
     let Some((code, title, table)) = tables().into_iter().find(|(c, _, _)| c == f.get("tablo"))
     else {
-        session.flash(
-            FlashKind::Error,
-            "Bir ücret tablosu seçin; hiçbir değişiklik yapılmadı.",
-        );
-        return Ok(see_other(crate::paths::RATES));
+        return Err("Bir ücret tablosu seçin; hiçbir değişiklik yapılmadı.".into());
     };
     let from = parse_date(f.get("baslangic"));
     let to = match f.get("bitis").trim() {
         "" => Ok(None),
         raw => parse_date(raw).map(Some).ok_or(()),
     };
-    let (from, to, values) = match (from, to, values_of(&table, &f)) {
-        (Some(from), Ok(to), Ok(values)) => (from, to, values),
-        (_, _, Err(msg)) => {
-            session.flash(
-                FlashKind::Error,
-                format!("{msg} Hiçbir değişiklik yapılmadı."),
-            );
-            return Ok(see_other(crate::paths::RATES));
+    match (from, to, values_of(&table, f)) {
+        (Some(from), Ok(to), Ok(values)) => {
+            let note = f.get("dayanak").trim().to_owned();
+            let new = NewPeriod {
+                from,
+                to,
+                values,
+                note,
+            };
+            Ok((code, title, table, new))
         }
-        _ => {
-            session.flash(
-                FlashKind::Error,
-                "Başlangıç (ve varsa bitiş) tarihini seçin; hiçbir değişiklik yapılmadı.",
-            );
+        (_, _, Err(msg)) => Err(format!("{msg} Hiçbir değişiklik yapılmadı.")),
+        _ => Err("Başlangıç (ve varsa bitiş) tarihini seçin; hiçbir değişiklik yapılmadı.".into()),
+    }
+}
+
+pub async fn add(
+    state: web::Data<AppState>,
+    session: TypedSession,
+    actor: Actor,
+    f: FormData,
+) -> Result<HttpResponse, AppError> {
+    let (code, title, table, new) = match parse_form(&f) {
+        Ok(parsed) => parsed,
+        Err(msg) => {
+            session.flash(FlashKind::Error, msg);
             return Ok(see_other(crate::paths::RATES));
         }
     };
-    let note = f.get("dayanak").trim().to_owned();
-    let actor = Actor::of(&user, &req);
     let now = state.clock.now_naive();
     let outcome = state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                let existing = db::fees::periods(conn, &table)?;
-                // The open period that the new one follows ends the day before.
-                let close = existing
-                    .iter()
-                    .find(|p| p.to.is_none() && p.from < from)
-                    .and_then(|p| from.pred_opt().map(|end| (p.id, end)));
-                let mut proposed: Vec<Period<()>> = existing
-                    .iter()
-                    .map(|p| Period {
-                        from: p.from,
-                        to: match close {
-                            Some((id, end)) if id == p.id => Some(end),
-                            _ => p.to,
-                        },
-                        value: (),
-                    })
-                    .collect();
-                proposed.push(Period {
-                    from,
-                    to,
-                    value: (),
-                });
-                if let Err(e) = validate(&proposed) {
-                    return Ok(Err(e.message()));
-                }
-                if let Some((id, end)) = close {
-                    db::fees::set_end(conn, &table, id, Some(end))?;
-                }
-                db::fees::add_period(conn, &table, from, to, values, &note)?;
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(actor.id),
-                        action: "rates.added",
-                        target: &code,
-                        detail: &format!("{from} – {to:?}: {values:?} {note}"),
-                        ip: &actor.ip,
-                    },
-                )?;
-                Ok::<_, AppError>(Ok(()))
-            })
-        })
+        .call(move |conn| rates::add_period(conn, &actor, &code, &table, &new, now))
         .await?;
     match outcome {
-        Ok(()) => session.flash(FlashKind::Success, format!("{title}: yeni dönem eklendi.")),
-        Err(msg) => session.flash(
+        Added::Done => session.flash(FlashKind::Success, format!("{title}: yeni dönem eklendi.")),
+        Added::Refused(msg) => session.flash(
             FlashKind::Error,
             format!("{title}: {msg} Hiçbir değişiklik yapılmadı."),
         ),

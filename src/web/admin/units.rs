@@ -1,18 +1,17 @@
 //! Units (il müdürlüğü, kaymakamlık, birim…), each in one of the 81 provinces.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{Actor, parse_id};
+use super::parse_id;
 use crate::app::AppState;
-use crate::db::{
-    self, audit::AuditEntry, units::NewUnit, units::Province, units::UnitChanges, units::UnitRow,
-};
+use crate::db::{self, units::Province, units::UnitRow};
 use crate::domain::unit::{UnitKind, parse_unit_name};
+use crate::service::Actor;
+use crate::service::units::{self as units_service, UnitInput, UnitSaved};
 use crate::web::errors::AppError;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::identity::CurrentUser;
 use crate::web::page::{Page, render, render_status, see_other};
 use crate::web::session::{FlashKind, TypedSession};
 
@@ -30,7 +29,7 @@ impl UnitsPage {
 }
 
 pub async fn list(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
-    let units = state.db(|conn| Ok(db::units::list(conn)?)).await?;
+    let units = state.call(|conn| Ok(db::units::list(conn)?)).await?;
     render(&UnitsPage { page, units })
 }
 
@@ -67,7 +66,7 @@ async fn form_page(
     values: UnitValues,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let provinces = state.db(|conn| Ok(db::units::provinces(conn)?)).await?;
+    let provinces = state.call(|conn| Ok(db::units::provinces(conn)?)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -102,7 +101,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let unit = state
-        .db(move |conn| Ok(db::units::find(conn, id)?))
+        .call(move |conn| Ok(db::units::find(conn, id)?))
         .await?
         .ok_or(AppError::NotFound)?;
     let values = UnitValues {
@@ -114,14 +113,7 @@ pub async fn edit_form(
     form_page(&state, page, Some(id), values, FormErrors::default()).await
 }
 
-struct ValidUnit {
-    province_id: i32,
-    name: String,
-    kind: UnitKind,
-    active: bool,
-}
-
-fn validate(values: &UnitValues) -> Result<ValidUnit, FormErrors> {
+fn validate(values: &UnitValues) -> Result<UnitInput, FormErrors> {
     let mut errors = FormErrors::default();
     let province_id = values
         .province_id
@@ -139,7 +131,7 @@ fn validate(values: &UnitValues) -> Result<ValidUnit, FormErrors> {
         errors.add("kind", "Birim türünü seçin.");
     }
     match (province_id, name, kind) {
-        (Some(province_id), Some(name), Some(kind)) => Ok(ValidUnit {
+        (Some(province_id), Some(name), Some(kind)) => Ok(UnitInput {
             province_id,
             name,
             kind,
@@ -160,113 +152,51 @@ fn values_of(form: &FormData) -> UnitValues {
 
 pub async fn create(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    save(state, req, page, session, user, None, form).await
+    save(state, page, session, actor, None, form).await
 }
 
 pub async fn update(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    save(state, req, page, session, user, Some(id), form).await
-}
-
-enum Saved {
-    Done,
-    NameTaken,
+    save(state, page, session, actor, Some(id), form).await
 }
 
 async fn save(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     editing: Option<i32>,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let values = values_of(&form);
-    let valid = match validate(&values) {
+    let input = match validate(&values) {
         Ok(v) => v,
         Err(errors) => return form_page(&state, page, editing, values, errors).await,
     };
-    let actor = Actor::of(&user, &req);
     let now = state.clock.now_naive();
     let saved = state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                if let Some(id) = editing {
-                    db::units::find(conn, id)?.ok_or(AppError::NotFound)?;
-                }
-                if db::units::name_taken(conn, valid.province_id, &valid.name, editing)? {
-                    return Ok(Saved::NameTaken);
-                }
-                let id = match editing {
-                    Some(id) => {
-                        let changes = UnitChanges {
-                            province_id: valid.province_id,
-                            name: &valid.name,
-                            kind: valid.kind.code(),
-                            active: valid.active,
-                        };
-                        db::units::update(conn, id, &changes)?;
-                        id
-                    }
-                    None => db::units::create(
-                        conn,
-                        &NewUnit {
-                            province_id: valid.province_id,
-                            name: &valid.name,
-                            kind: valid.kind.code(),
-                            active: valid.active,
-                            created_at: now,
-                        },
-                    )?,
-                };
-                let detail = format!(
-                    "il={} ad={} tür={} aktif={}",
-                    valid.province_id,
-                    valid.name,
-                    valid.kind.code(),
-                    valid.active
-                );
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(actor.id),
-                        action: if editing.is_some() {
-                            "unit.updated"
-                        } else {
-                            "unit.created"
-                        },
-                        target: &format!("unit:{id}"),
-                        detail: &detail,
-                        ip: &actor.ip,
-                    },
-                )?;
-                Ok::<_, AppError>(Saved::Done)
-            })
-        })
+        .call(move |conn| units_service::save(conn, &actor, editing, &input, now))
         .await?;
     match saved {
-        Saved::NameTaken => {
+        UnitSaved::NotFound => Err(AppError::NotFound),
+        UnitSaved::NameTaken => {
             let mut errors = FormErrors::default();
             errors.add("name", "Bu ilde aynı adla bir birim zaten var.");
             form_page(&state, page, editing, values, errors).await
         }
-        Saved::Done => {
+        UnitSaved::Done(_) => {
             session.flash(
                 FlashKind::Success,
                 if editing.is_some() {

@@ -1,20 +1,19 @@
 //! User accounts: list, create, edit, deactivate; roles and officer units.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use super::{Actor, parse_id};
+use super::parse_id;
 use crate::app::AppState;
-use crate::db::{
-    self, audit::AuditEntry, units::UnitRow, users::NewUser, users::UserAccess, users::UserChanges,
-};
+use crate::db::{self, units::UnitRow, users::UserAccess};
 use crate::domain::auth::check_new_password;
 use crate::domain::email::Email;
 use crate::domain::role::Role;
+use crate::service::Actor;
+use crate::service::accounts::{self, UserInput, UserSaved};
 use crate::web::errors::AppError;
 use crate::web::forms::{FormData, FormErrors};
-use crate::web::identity::CurrentUser;
 use crate::web::page::{Page, render, render_status, see_other};
 use crate::web::session::{FlashKind, TypedSession};
 
@@ -46,9 +45,7 @@ impl UsersPage {
 }
 
 pub async fn list(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
-    let (users, units) = state
-        .db(|conn| Ok((db::users::list_with_access(conn)?, db::units::list(conn)?)))
-        .await?;
+    let (users, units) = state.call(accounts::users_with_units).await?;
     render(&UsersPage { page, users, units })
 }
 
@@ -89,7 +86,7 @@ async fn form_page(
     values: UserValues,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let units = state.db(|conn| Ok(db::units::list(conn)?)).await?;
+    let units = state.call(|conn| Ok(db::units::list(conn)?)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -123,10 +120,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let access = state
-        .db(move |conn| match db::users::find(conn, id)? {
-            Some(u) => Ok(Some(db::users::access(conn, u)?)),
-            None => Ok(None),
-        })
+        .call(move |conn| accounts::user_access(conn, id))
         .await?
         .ok_or(AppError::NotFound)?;
     let values = UserValues {
@@ -139,13 +133,27 @@ pub async fn edit_form(
     form_page(&state, page, Some(id), values, FormErrors::default()).await
 }
 
+/// The form, validated: the user to save and the new password, if any.
 struct ValidUser {
-    name: String,
-    email: Email,
+    input: UserInput,
     password: Option<String>,
-    roles: Vec<Role>,
-    units: Vec<i32>,
-    active: bool,
+}
+
+impl ValidUser {
+    /// Admins may not lock themselves out: an admin editing their own
+    /// account keeps it active and keeps the admin role.
+    fn check_self(&self, editing: Option<i32>, actor: &Actor) -> Result<(), FormErrors> {
+        let own = editing.is_some() && editing == actor.id;
+        if own && (!self.input.active || !self.input.roles.contains(&Role::Admin)) {
+            let mut errors = FormErrors::default();
+            errors.add(
+                "roles",
+                "Kendi yönetici rolünüzü kaldıramaz, kendi hesabınızı pasifleştiremezsiniz.",
+            );
+            return Err(errors);
+        }
+        Ok(())
+    }
 }
 
 fn parse_person_name(raw: &str) -> Result<String, &'static str> {
@@ -198,12 +206,14 @@ fn validate(form: &FormData, values: &UserValues, is_new: bool) -> Result<ValidU
     }
     match (name, email, errors.is_empty()) {
         (Some(name), Some(email), true) => Ok(ValidUser {
-            name,
-            email,
+            input: UserInput {
+                name,
+                email,
+                roles,
+                units: values.units.clone(),
+                active: values.active,
+            },
             password,
-            roles,
-            units: values.units.clone(),
-            active: values.active,
         }),
         _ => Err(errors),
     }
@@ -228,39 +238,68 @@ fn values_of(form: &FormData) -> UserValues {
 
 pub async fn create(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
-    save(state, req, page, session, user, None, form).await
+    save(state, page, session, actor, None, form).await
 }
 
 pub async fn update(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     path: web::Path<String>,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    save(state, req, page, session, user, Some(id), form).await
+    save(state, page, session, actor, Some(id), form).await
 }
 
-enum Refusal {
-    EmailTaken,
-    UnknownUnit,
+/// Hashes a new password off the request threads.
+async fn hash_password(state: &AppState, pw: Option<String>) -> Result<Option<String>, AppError> {
+    let Some(pw) = pw else { return Ok(None) };
+    let hasher = state.hasher.clone();
+    let hash = web::block(move || hasher.hash(&pw))
+        .await?
+        .map_err(AppError::internal)?;
+    Ok(Some(hash))
+}
+
+/// Creates (with the password hash) or updates the user through the service.
+async fn store(
+    state: &AppState,
+    actor: Actor,
+    editing: Option<i32>,
+    input: UserInput,
+    hash: Option<String>,
+) -> Result<UserSaved, AppError> {
+    let now = state.clock.now_naive();
+    let demo = state.demo.load(std::sync::atomic::Ordering::Relaxed);
+    match (editing, hash) {
+        (Some(id), hash) => {
+            let update = move |conn: &mut db::AnyConnection| {
+                accounts::update_user(conn, &actor, id, &input, hash.as_deref(), now)
+            };
+            state.call(update).await
+        }
+        (None, Some(hash)) => {
+            let create = move |conn: &mut db::AnyConnection| {
+                accounts::create_user(conn, &actor, &input, &hash, demo, now)
+            };
+            state.call(create).await
+        }
+        (None, None) => Err(AppError::BadRequest),
+    }
 }
 
 async fn save(
     state: web::Data<AppState>,
-    req: HttpRequest,
     page: Page,
     session: TypedSession,
-    user: CurrentUser,
+    actor: Actor,
     editing: Option<i32>,
     form: FormData,
 ) -> Result<HttpResponse, AppError> {
@@ -272,128 +311,30 @@ async fn save(
         Ok(v) => v,
         Err(errors) => return form_page(&state, page, editing, values, errors).await,
     };
-    if editing == Some(user.id) && (!valid.active || !valid.roles.contains(&Role::Admin)) {
-        let mut errors = FormErrors::default();
-        errors.add(
-            "roles",
-            "Kendi yönetici rolünüzü kaldıramaz, kendi hesabınızı pasifleştiremezsiniz.",
-        );
+    if let Err(errors) = valid.check_self(editing, &actor) {
         return form_page(&state, page, editing, values, errors).await;
     }
-    let hash = match &valid.password {
-        Some(pw) => {
-            let (hasher, pw) = (state.hasher.clone(), pw.clone());
-            Some(
-                web::block(move || hasher.hash(&pw))
-                    .await?
-                    .map_err(AppError::internal)?,
-            )
+    let hash = hash_password(&state, valid.password).await?;
+    let saved = store(&state, actor, editing, valid.input, hash).await?;
+    let mut errors = FormErrors::default();
+    match saved {
+        UserSaved::Done(_) => {
+            let done = if editing.is_some() {
+                "Kullanıcı güncellendi."
+            } else {
+                "Kullanıcı oluşturuldu."
+            };
+            session.flash(FlashKind::Success, done);
+            return Ok(see_other(crate::paths::USERS));
         }
-        None => None,
-    };
-    let actor = Actor::of(&user, &req);
-    let now = state.clock.now_naive();
-    let demo = state.demo.load(std::sync::atomic::Ordering::Relaxed);
-    let result = state
-        .db(move |conn| {
-            db::transaction(conn, |conn| {
-                if let Some(id) = editing {
-                    db::users::find(conn, id)?.ok_or(AppError::NotFound)?;
-                }
-                if db::users::email_taken(conn, valid.email.as_str(), editing)? {
-                    return Ok(Err(Refusal::EmailTaken));
-                }
-                if db::units::active_ids(conn, &valid.units)?.len() != valid.units.len() {
-                    return Ok(Err(Refusal::UnknownUnit));
-                }
-                let id = match editing {
-                    Some(id) => {
-                        let changes = UserChanges {
-                            email: valid.email.as_str(),
-                            name: &valid.name,
-                            active: valid.active,
-                            updated_at: now,
-                        };
-                        db::users::update(conn, id, &changes, &valid.roles, &valid.units)?;
-                        if let Some(hash) = &hash {
-                            db::users::set_password(conn, id, hash, now)?;
-                        }
-                        // Deactivation or a password reset ends the user's sessions.
-                        if !valid.active || hash.is_some() {
-                            db::auth::delete_user_sessions(conn, id, None)?;
-                        }
-                        id
-                    }
-                    None => {
-                        let hash = hash.as_deref().ok_or(AppError::BadRequest)?;
-                        let new = NewUser {
-                            email: valid.email.as_str(),
-                            name: &valid.name,
-                            password_hash: hash,
-                            active: true,
-                            is_demo: demo,
-                            created_at: now,
-                            updated_at: now,
-                        };
-                        db::users::create(conn, &new, &valid.roles, &valid.units)?
-                    }
-                };
-                let roles: Vec<&str> = valid.roles.iter().map(|r| r.code()).collect();
-                let detail = format!(
-                    "e-posta={} roller={} birimler={:?} aktif={} parola={}",
-                    valid.email,
-                    roles.join(","),
-                    valid.units,
-                    valid.active,
-                    if hash.is_some() {
-                        "ayarlandı"
-                    } else {
-                        "değişmedi"
-                    }
-                );
-                db::audit::record(
-                    conn,
-                    &AuditEntry {
-                        at: now,
-                        actor_id: Some(actor.id),
-                        action: if editing.is_some() {
-                            "user.updated"
-                        } else {
-                            "user.created"
-                        },
-                        target: &format!("user:{id}"),
-                        detail: &detail,
-                        ip: &actor.ip,
-                    },
-                )?;
-                Ok::<_, AppError>(Ok(id))
-            })
-        })
-        .await?;
-    match result {
-        Ok(_) => {
-            session.flash(
-                FlashKind::Success,
-                if editing.is_some() {
-                    "Kullanıcı güncellendi."
-                } else {
-                    "Kullanıcı oluşturuldu."
-                },
-            );
-            Ok(see_other(crate::paths::USERS))
-        }
-        Err(refusal) => {
-            let mut errors = FormErrors::default();
-            match refusal {
-                Refusal::EmailTaken => errors.add(
-                    "email",
-                    "Bu e-posta adresiyle kayıtlı bir kullanıcı zaten var.",
-                ),
-                Refusal::UnknownUnit => {
-                    errors.add("units", "Seçilen birimlerden biri bulunamadı ya da pasif.")
-                }
-            }
-            form_page(&state, page, editing, values, errors).await
+        UserSaved::NotFound => return Err(AppError::NotFound),
+        UserSaved::EmailTaken => errors.add(
+            "email",
+            "Bu e-posta adresiyle kayıtlı bir kullanıcı zaten var.",
+        ),
+        UserSaved::UnknownUnit => {
+            errors.add("units", "Seçilen birimlerden biri bulunamadı ya da pasif.")
         }
     }
+    form_page(&state, page, editing, values, errors).await
 }

@@ -1,0 +1,301 @@
+//! Accounts: login (the database side: throttling counts, the attempt log,
+//! the session row), logout, password change, and users with their roles and
+//! units. Password hashing stays with the caller, off the request threads;
+//! these functions take hashes, never passwords.
+
+use chrono::NaiveDateTime;
+
+use super::{Actor, ServiceResult, audit};
+use crate::db::{self, AnyConnection, units::UnitRow, users::NewUser, users::UserAccess};
+use crate::db::{auth::Session, users::UserChanges};
+use crate::domain::auth::{is_throttled, throttle_window};
+use crate::domain::email::Email;
+use crate::domain::role::Role;
+
+/// What the login needs before checking the password. Throttling is keyed on
+/// the address as typed, known or not, so the lock-out tells nothing about
+/// which accounts exist.
+#[derive(Debug, Clone)]
+pub struct LoginCheck {
+    pub throttled: bool,
+    /// The active account of that address: its id and password hash.
+    pub account: Option<(i32, String)>,
+}
+
+/// Recent failures for `email` (lower-cased, trimmed) and `ip`, and the
+/// active account of that address, if any.
+pub fn login_check(
+    conn: &mut AnyConnection,
+    email: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<LoginCheck> {
+    let failures = db::auth::recent_failures(conn, email, ip, now - throttle_window())?;
+    let user = db::users::find_by_email(conn, email)?.filter(|u| u.active);
+    Ok(LoginCheck {
+        throttled: is_throttled(failures),
+        account: user.map(|u| (u.id, u.password_hash)),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Throttled,
+    Failed,
+    LoggedIn,
+}
+
+impl LoginOutcome {
+    /// A login succeeds only unthrottled, with a verified password of an
+    /// active account.
+    pub fn of(throttled: bool, verified: bool, has_account: bool) -> Self {
+        match (throttled, verified, has_account) {
+            (true, _, _) => LoginOutcome::Throttled,
+            (false, true, true) => LoginOutcome::LoggedIn,
+            _ => LoginOutcome::Failed,
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            LoginOutcome::Throttled => "login.throttled",
+            LoginOutcome::Failed => "login.failed",
+            LoginOutcome::LoggedIn => "login.success",
+        }
+    }
+}
+
+/// One login attempt as decided by the caller.
+#[derive(Debug, Clone)]
+pub struct LoginAttempt {
+    /// The address as typed, trimmed and lower-cased.
+    pub email: String,
+    pub ip: String,
+    pub user_agent: String,
+    /// The new session's id (hash of the cookie token), used on success.
+    pub session_id: String,
+    pub user_id: Option<i32>,
+    pub outcome: LoginOutcome,
+}
+
+/// Records the attempt (for throttling), creates the session on success and
+/// writes the audit row, in one transaction.
+pub fn record_login(
+    conn: &mut AnyConnection,
+    attempt: LoginAttempt,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    let success = attempt.outcome == LoginOutcome::LoggedIn;
+    let user_id = attempt.user_id.filter(|_| success);
+    let mut actor = Actor::system(&attempt.ip);
+    actor.id = user_id;
+    db::transaction(conn, |conn| {
+        db::auth::record_attempt(conn, &attempt.email, &attempt.ip, now, success)?;
+        if let Some(uid) = user_id {
+            let session = Session {
+                id: attempt.session_id.clone(),
+                user_id: uid,
+                created_at: now,
+                last_seen_at: now,
+                ip: attempt.ip.clone(),
+                user_agent: attempt.user_agent.clone(),
+            };
+            db::auth::create_session(conn, &session)?;
+        }
+        audit(
+            conn,
+            &actor,
+            attempt.outcome.action(),
+            &attempt.email,
+            "",
+            now,
+        )
+    })
+}
+
+/// Ends the session `session_id` of the actor.
+pub fn logout(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    session_id: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    db::transaction(conn, |conn| {
+        db::auth::delete_session(conn, session_id)?;
+        audit(conn, actor, "logout", &actor.email, "", now)
+    })
+}
+
+/// The stored password hash of a user, if the user exists.
+pub fn password_hash(conn: &mut AnyConnection, user_id: i32) -> ServiceResult<Option<String>> {
+    Ok(db::users::find(conn, user_id)?.map(|u| u.password_hash))
+}
+
+/// Sets the actor's own password (already hashed) and ends their other
+/// sessions (all but `keep_session`); returns how many were ended.
+pub fn change_password(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    hash: &str,
+    keep_session: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
+    let id = actor
+        .id
+        .ok_or_else(|| anyhow::anyhow!("password change without a user"))?;
+    db::transaction(conn, |conn| {
+        db::users::set_password(conn, id, hash, now)?;
+        let ended = db::auth::delete_user_sessions(conn, id, Some(keep_session))?;
+        let detail = format!("diğer {ended} oturum kapatıldı");
+        audit(conn, actor, "password.changed", &actor.email, &detail, now)?;
+        Ok(ended)
+    })
+}
+
+/// Every user with roles and units, and the units (for their names).
+pub fn users_with_units(
+    conn: &mut AnyConnection,
+) -> ServiceResult<(Vec<UserAccess>, Vec<UnitRow>)> {
+    Ok((db::users::list_with_access(conn)?, db::units::list(conn)?))
+}
+
+/// One user with roles and units.
+pub fn user_access(conn: &mut AnyConnection, id: i32) -> ServiceResult<Option<UserAccess>> {
+    match db::users::find(conn, id)? {
+        Some(u) => Ok(Some(db::users::access(conn, u)?)),
+        None => Ok(None),
+    }
+}
+
+/// A user as an admin saves them, validated.
+#[derive(Debug, Clone)]
+pub struct UserInput {
+    pub name: String,
+    pub email: Email,
+    pub roles: Vec<Role>,
+    pub units: Vec<i32>,
+    pub active: bool,
+}
+
+impl UserInput {
+    fn detail(&self, password_set: bool) -> String {
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.code()).collect();
+        format!(
+            "e-posta={} roller={} birimler={:?} aktif={} parola={}",
+            self.email,
+            roles.join(","),
+            self.units,
+            self.active,
+            if password_set {
+                "ayarlandı"
+            } else {
+                "değişmedi"
+            }
+        )
+    }
+}
+
+/// What saving a user did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSaved {
+    Done(i32),
+    NotFound,
+    /// Another user has this e-mail address; nothing written.
+    EmailTaken,
+    /// One of the units does not exist or is inactive; nothing written.
+    UnknownUnit,
+}
+
+/// Why the user cannot be saved as given, if anything does.
+fn refusal(
+    conn: &mut AnyConnection,
+    input: &UserInput,
+    editing: Option<i32>,
+) -> ServiceResult<Option<UserSaved>> {
+    if db::users::email_taken(conn, input.email.as_str(), editing)? {
+        return Ok(Some(UserSaved::EmailTaken));
+    }
+    if db::units::active_ids(conn, &input.units)?.len() != input.units.len() {
+        return Ok(Some(UserSaved::UnknownUnit));
+    }
+    Ok(None)
+}
+
+/// Creates an active user with the password `hash`.
+pub fn create_user(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &UserInput,
+    hash: &str,
+    demo: bool,
+    now: NaiveDateTime,
+) -> ServiceResult<UserSaved> {
+    db::transaction(conn, |conn| {
+        if let Some(refused) = refusal(conn, input, None)? {
+            return Ok(refused);
+        }
+        let new = NewUser {
+            email: input.email.as_str(),
+            name: &input.name,
+            password_hash: hash,
+            active: true,
+            is_demo: demo,
+            created_at: now,
+            updated_at: now,
+        };
+        let id = db::users::create(conn, &new, &input.roles, &input.units)?;
+        let detail = input.detail(true);
+        audit(
+            conn,
+            actor,
+            "user.created",
+            &format!("user:{id}"),
+            &detail,
+            now,
+        )?;
+        Ok(UserSaved::Done(id))
+    })
+}
+
+/// Updates user `id`, and their password when `hash` is given. Deactivation
+/// or a password reset ends the user's sessions.
+pub fn update_user(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i32,
+    input: &UserInput,
+    hash: Option<&str>,
+    now: NaiveDateTime,
+) -> ServiceResult<UserSaved> {
+    db::transaction(conn, |conn| {
+        if db::users::find(conn, id)?.is_none() {
+            return Ok(UserSaved::NotFound);
+        }
+        if let Some(refused) = refusal(conn, input, Some(id))? {
+            return Ok(refused);
+        }
+        let changes = UserChanges {
+            email: input.email.as_str(),
+            name: &input.name,
+            active: input.active,
+            updated_at: now,
+        };
+        db::users::update(conn, id, &changes, &input.roles, &input.units)?;
+        if let Some(hash) = hash {
+            db::users::set_password(conn, id, hash, now)?;
+        }
+        if !input.active || hash.is_some() {
+            db::auth::delete_user_sessions(conn, id, None)?;
+        }
+        let detail = input.detail(hash.is_some());
+        audit(
+            conn,
+            actor,
+            "user.updated",
+            &format!("user:{id}"),
+            &detail,
+            now,
+        )?;
+        Ok(UserSaved::Done(id))
+    })
+}
