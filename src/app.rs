@@ -57,25 +57,16 @@ impl AppState {
         })
     }
 
-    /// Runs a service call off the request threads.
+    /// Runs a service call off the request threads, on a pooled connection.
     pub async fn call<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> ServiceResult<T> + Send + 'static,
     {
-        self.db(move |conn| Ok(f(conn)?)).await
-    }
-
-    /// Runs blocking database work off the request threads.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
-    {
         let pool = self.pool.clone();
         web::block(move || {
             let mut conn = pool.get()?;
-            f(&mut conn)
+            Ok(f(&mut conn)?)
         })
         .await?
     }

@@ -39,14 +39,6 @@ impl From<ServiceError> for AppError {
     }
 }
 
-/// Queries the web layer still runs itself go through the service error's
-/// rules (busy database → 503).
-impl From<diesel::result::Error> for AppError {
-    fn from(e: diesel::result::Error) -> Self {
-        ServiceError::from(e).into()
-    }
-}
-
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         ServiceError::from(e).into()
