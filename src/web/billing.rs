@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::export::{Cell, Format, Row, stream};
-use super::forms::FormData;
+use super::forms::Form;
 use super::page::{Page, render, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
@@ -81,13 +81,23 @@ pub async fn page(
     })
 }
 
+/// Run or close a month.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MonthForm {
+    /// `yyyy-mm`.
+    ay: String,
+    /// "kapat" closes the month; anything else runs it.
+    islem: String,
+}
+
 pub async fn act(
     state: web::Data<AppState>,
     session: TypedSession,
     actor: Actor,
-    f: FormData,
+    Form(f): Form<MonthForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Ok(month) = BillingMonth::parse(f.get("ay")) else {
+    let Ok(month) = BillingMonth::parse(&f.ay) else {
         session.flash(
             FlashKind::Error,
             "Ayı yyyy-aa biçiminde girin (örn. 2026-10).",
@@ -95,7 +105,7 @@ pub async fn act(
         return Ok(see_other(crate::paths::BILLING));
     };
     let now = state.clock.now_naive();
-    let (kind, text) = if f.get("islem") == "kapat" {
+    let (kind, text) = if f.islem == "kapat" {
         let closed = state
             .call(move |conn| service::close_month(conn, &actor, month, now))
             .await?;

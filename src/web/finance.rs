@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::errors::AppError;
 use super::export::{Cell, Format, Row, stream};
-use super::forms::FormData;
+use super::forms::Form;
 use super::page::{Page, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
@@ -193,9 +193,22 @@ pub async fn fees(
     )
 }
 
+/// The invoice/payment form over the selected fees.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InvoiceForm {
+    /// The selected fee ids.
+    sec: Vec<String>,
+    invoice_no: String,
+    invoice_date: String,
+    paid_on: String,
+    /// The report (with its filters) to go back to.
+    geri: String,
+}
+
 /// A `yyyy-mm-dd` form field: `Ok(None)` when empty, `Err` when malformed.
-fn form_date(f: &FormData, key: &str) -> Result<Option<NaiveDate>, ()> {
-    let v = f.get(key).trim();
+fn form_date(v: &str) -> Result<Option<NaiveDate>, ()> {
+    let v = v.trim();
     if v.is_empty() {
         Ok(None)
     } else {
@@ -211,10 +224,10 @@ pub async fn record_invoice(
     state: web::Data<AppState>,
     session: TypedSession,
     actor: Actor,
-    f: FormData,
+    Form(f): Form<InvoiceForm>,
 ) -> Result<HttpResponse, AppError> {
-    let back = crate::domain::auth::safe_next(Some(f.get("geri"))).to_owned();
-    let (Ok(date), Ok(paid_on)) = (form_date(&f, "invoice_date"), form_date(&f, "paid_on")) else {
+    let back = crate::domain::auth::safe_next(Some(&f.geri)).to_owned();
+    let (Ok(date), Ok(paid_on)) = (form_date(&f.invoice_date), form_date(&f.paid_on)) else {
         session.flash(
             FlashKind::Error,
             "Tarihleri gg.aa.yyyy olarak seçin; hiçbir kayıt değişmedi.",
@@ -222,8 +235,8 @@ pub async fn record_invoice(
         return Ok(see_other(&back));
     };
     let invoice = Invoice {
-        fee_ids: f.all("sec").iter().filter_map(|v| v.parse().ok()).collect(),
-        number: f.get("invoice_no").trim().to_owned(),
+        fee_ids: f.sec.iter().filter_map(|v| v.parse().ok()).collect(),
+        number: f.invoice_no.trim().to_owned(),
         date,
         paid_on,
     };

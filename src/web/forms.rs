@@ -37,8 +37,9 @@ pub fn checked(value: &Option<String>) -> bool {
     matches!(value.as_deref(), Some("on" | "1" | "true"))
 }
 
-/// A URL-encoded form as its pairs, so checkbox groups keep every value.
-/// Also an extractor (size limit and error page from the app's FormConfig).
+/// A URL-encoded body as its pairs (size limit and error page from the
+/// app's FormConfig), to read with [`FormData::parse`] into one or more typed
+/// structs; [`Form`] does both for the usual one.
 #[derive(Debug, Default)]
 pub struct FormData(Vec<(String, String)>);
 
@@ -64,25 +65,6 @@ impl FormData {
             tracing::info!(error = %e, "form fields of the wrong shape");
             AppError::BadRequest
         })
-    }
-
-    pub fn get(&self, key: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    pub fn all(&self, key: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    pub fn checked(&self, key: &str) -> bool {
-        matches!(self.get(key), "on" | "1" | "true")
     }
 }
 
@@ -140,15 +122,7 @@ mod tests {
     }
 
     #[test]
-    fn repeated_fields_and_errors() {
-        let f = FormData::new(vec![
-            ("r".into(), "a".into()),
-            ("r".into(), "b".into()),
-            ("x".into(), "on".into()),
-        ]);
-        assert_eq!(f.all("r"), vec!["a", "b"]);
-        assert_eq!(f.get("missing"), "");
-        assert!(f.checked("x"));
+    fn field_errors_are_found_by_field() {
         let mut e = FormErrors::default();
         assert!(e.is_empty());
         e.add("email", "Geçersiz");

@@ -14,7 +14,7 @@ use crate::domain::staff::{LineType, Operator};
 use crate::service::Actor;
 use crate::service::rates::{self, Added, NewPeriod};
 use crate::web::errors::AppError;
-use crate::web::forms::FormData;
+use crate::web::forms::Form;
 use crate::web::page::{Page, render, see_other};
 use crate::web::session::{FlashKind, TypedSession};
 
@@ -115,17 +115,33 @@ fn parse_date(raw: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
 }
 
+/// A new period for one rate table.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RateForm {
+    /// Which table: `kdv`, a certificate fee or a monthly tariff.
+    tablo: String,
+    baslangic: String,
+    bitis: String,
+    /// The rate (KDV), the net fee, or the list price.
+    deger: String,
+    /// The amount billed to the user (monthly tariffs).
+    deger2: String,
+    /// The legal basis or a note.
+    dayanak: String,
+}
+
 /// The new period's values from the form, or a Turkish message.
-fn values_of(t: &Table, f: &FormData) -> Result<(i64, i64), String> {
+fn values_of(t: &Table, f: &RateForm) -> Result<(i64, i64), String> {
     match t {
         Table::Kdv => {
-            let bp = Money::parse(f.get("deger"))
+            let bp = Money::parse(&f.deger)
                 .map_err(|e| format!("Oran: {e}"))?
                 .kurus();
             if bp > 10_000 {
                 return Err("Oran %100'ü geçemez.".into());
             }
-            if f.get("dayanak").trim().is_empty() {
+            if f.dayanak.trim().is_empty() {
                 return Err(
                     "KDV oranı için yasal dayanağı (karar, Resmî Gazete tarihi ve sayısı) yazın."
                         .into(),
@@ -134,16 +150,16 @@ fn values_of(t: &Table, f: &FormData) -> Result<(i64, i64), String> {
             Ok((bp, 0))
         }
         Table::CertificateFee { .. } => Ok((
-            Money::parse(f.get("deger"))
+            Money::parse(&f.deger)
                 .map_err(|e| format!("Net ücret: {e}"))?
                 .kurus(),
             0,
         )),
         Table::MonthlyTariff { .. } => {
-            let list = Money::parse(f.get("deger"))
+            let list = Money::parse(&f.deger)
                 .map_err(|e| format!("Liste fiyatı: {e}"))?
                 .kurus();
-            let billed = Money::parse(f.get("deger2"))
+            let billed = Money::parse(&f.deger2)
                 .map_err(|e| format!("Yansıtılan tutar: {e}"))?
                 .kurus();
             if billed > list {
@@ -156,19 +172,18 @@ fn values_of(t: &Table, f: &FormData) -> Result<(i64, i64), String> {
 
 /// The table the form names (its code and title) and the new period, or
 /// the message to flash when the form is incomplete.
-fn parse_form(f: &FormData) -> Result<(String, String, Table, NewPeriod), String> {
-    let Some((code, title, table)) = tables().into_iter().find(|(c, _, _)| c == f.get("tablo"))
-    else {
+fn parse_form(f: &RateForm) -> Result<(String, String, Table, NewPeriod), String> {
+    let Some((code, title, table)) = tables().into_iter().find(|(c, _, _)| *c == f.tablo) else {
         return Err("Bir ücret tablosu seçin; hiçbir değişiklik yapılmadı.".into());
     };
-    let from = parse_date(f.get("baslangic"));
-    let to = match f.get("bitis").trim() {
+    let from = parse_date(&f.baslangic);
+    let to = match f.bitis.trim() {
         "" => Ok(None),
         raw => parse_date(raw).map(Some).ok_or(()),
     };
     match (from, to, values_of(&table, f)) {
         (Some(from), Ok(to), Ok(values)) => {
-            let note = f.get("dayanak").trim().to_owned();
+            let note = f.dayanak.trim().to_owned();
             let new = NewPeriod {
                 from,
                 to,
@@ -186,7 +201,7 @@ pub async fn add(
     state: web::Data<AppState>,
     session: TypedSession,
     actor: Actor,
-    f: FormData,
+    Form(f): Form<RateForm>,
 ) -> Result<HttpResponse, AppError> {
     let (code, title, table, new) = match parse_form(&f) {
         Ok(parsed) => parsed,

@@ -11,7 +11,7 @@ use crate::domain::unit::{UnitKind, parse_unit_name};
 use crate::service::Actor;
 use crate::service::units::{self as units_service, UnitInput, UnitSaved};
 use crate::web::errors::AppError;
-use crate::web::forms::{FormData, FormErrors};
+use crate::web::forms::{Form, FormErrors, checked};
 use crate::web::page::{Page, render, render_status, see_other};
 use crate::web::session::{FlashKind, TypedSession};
 
@@ -141,12 +141,22 @@ fn validate(values: &UnitValues) -> Result<UnitInput, FormErrors> {
     }
 }
 
-fn values_of(form: &FormData) -> UnitValues {
+/// The unit form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct UnitFields {
+    province_id: String,
+    name: String,
+    kind: String,
+    active: Option<String>,
+}
+
+fn values_of(form: UnitFields) -> UnitValues {
     UnitValues {
-        province_id: form.get("province_id").to_owned(),
-        name: form.get("name").to_owned(),
-        kind: form.get("kind").to_owned(),
-        active: form.checked("active"),
+        province_id: form.province_id,
+        name: form.name,
+        kind: form.kind,
+        active: checked(&form.active),
     }
 }
 
@@ -155,7 +165,7 @@ pub async fn create(
     page: Page,
     session: TypedSession,
     actor: Actor,
-    form: FormData,
+    Form(form): Form<UnitFields>,
 ) -> Result<HttpResponse, AppError> {
     save(state, page, session, actor, None, form).await
 }
@@ -166,7 +176,7 @@ pub async fn update(
     session: TypedSession,
     actor: Actor,
     path: web::Path<String>,
-    form: FormData,
+    Form(form): Form<UnitFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     save(state, page, session, actor, Some(id), form).await
@@ -178,9 +188,9 @@ async fn save(
     session: TypedSession,
     actor: Actor,
     editing: Option<i32>,
-    form: FormData,
+    form: UnitFields,
 ) -> Result<HttpResponse, AppError> {
-    let values = values_of(&form);
+    let values = values_of(form);
     let input = match validate(&values) {
         Ok(v) => v,
         Err(errors) => return form_page(&state, page, editing, values, errors).await,

@@ -13,7 +13,7 @@ use crate::domain::role::Role;
 use crate::service::Actor;
 use crate::service::accounts::{self, UserInput, UserSaved};
 use crate::web::errors::AppError;
-use crate::web::forms::{FormData, FormErrors};
+use crate::web::forms::{Form, FormErrors, checked};
 use crate::web::page::{Page, render, render_status, see_other};
 use crate::web::session::{FlashKind, TypedSession};
 
@@ -166,7 +166,7 @@ fn parse_person_name(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-fn validate(form: &FormData, values: &UserValues, is_new: bool) -> Result<ValidUser, FormErrors> {
+fn validate(form: &UserFields, values: &UserValues, is_new: bool) -> Result<ValidUser, FormErrors> {
     let mut errors = FormErrors::default();
     let name = parse_person_name(&values.name)
         .map_err(|m| errors.add("name", m))
@@ -174,7 +174,7 @@ fn validate(form: &FormData, values: &UserValues, is_new: bool) -> Result<ValidU
     let email = Email::parse(&values.email)
         .map_err(|m| errors.add("email", m))
         .ok();
-    let password = form.get("password");
+    let password = form.password.as_str();
     let password = if password.is_empty() && !is_new {
         None
     } else {
@@ -197,7 +197,7 @@ fn validate(form: &FormData, values: &UserValues, is_new: bool) -> Result<ValidU
         errors.add("roles", "En az bir rol seçin.");
     }
     let officer = roles.contains(&Role::Officer);
-    if form.all("units").len() != values.units.len() {
+    if form.units.len() != values.units.len() {
         errors.add("units", "Birim seçimi okunamadı.");
     } else if officer && values.units.is_empty() {
         errors.add("units", "Proje Sorumlusu için en az bir birim seçin.");
@@ -219,20 +219,29 @@ fn validate(form: &FormData, values: &UserValues, is_new: bool) -> Result<ValidU
     }
 }
 
-fn values_of(form: &FormData) -> UserValues {
-    let mut units: Vec<i32> = form
-        .all("units")
-        .iter()
-        .filter_map(|u| u.parse().ok())
-        .collect();
+/// The user form.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct UserFields {
+    name: String,
+    email: String,
+    /// Empty when editing: the password stays as it is.
+    password: String,
+    roles: Vec<String>,
+    units: Vec<String>,
+    active: Option<String>,
+}
+
+fn values_of(form: &UserFields) -> UserValues {
+    let mut units: Vec<i32> = form.units.iter().filter_map(|u| u.parse().ok()).collect();
     units.sort_unstable();
     units.dedup();
     UserValues {
-        name: form.get("name").to_owned(),
-        email: form.get("email").to_owned(),
-        roles: form.all("roles").iter().map(|r| (*r).to_owned()).collect(),
+        name: form.name.clone(),
+        email: form.email.clone(),
+        roles: form.roles.clone(),
         units,
-        active: form.checked("active"),
+        active: checked(&form.active),
     }
 }
 
@@ -241,7 +250,7 @@ pub async fn create(
     page: Page,
     session: TypedSession,
     actor: Actor,
-    form: FormData,
+    Form(form): Form<UserFields>,
 ) -> Result<HttpResponse, AppError> {
     save(state, page, session, actor, None, form).await
 }
@@ -252,7 +261,7 @@ pub async fn update(
     session: TypedSession,
     actor: Actor,
     path: web::Path<String>,
-    form: FormData,
+    Form(form): Form<UserFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     save(state, page, session, actor, Some(id), form).await
@@ -301,7 +310,7 @@ async fn save(
     session: TypedSession,
     actor: Actor,
     editing: Option<i32>,
-    form: FormData,
+    form: UserFields,
 ) -> Result<HttpResponse, AppError> {
     let mut values = values_of(&form);
     if editing.is_none() {
