@@ -26,9 +26,17 @@ pub fn lower_tr(s: &str) -> String {
 const ALPHABET: &str = "abcçdefgğhıijklmnoöprsştuüvyzqwx";
 
 /// A key that sorts strings in Turkish alphabetical order, case-insensitively.
+/// The circumflex (â, î, û: "Hâkim", "Âkif") marks pronunciation, not a
+/// letter of its own: it sorts with its base letter.
 pub fn sort_key(s: &str) -> Vec<u32> {
     lower_tr(s)
         .chars()
+        .map(|c| match c {
+            'â' => 'a',
+            'î' => 'i',
+            'û' => 'u',
+            c => c,
+        })
         .map(|c| match ALPHABET.chars().position(|a| a == c) {
             Some(i) => 0x100 + i as u32,
             None if c.is_ascii_digit() => c as u32,
@@ -46,6 +54,13 @@ mod tests {
     fn turkish_case_mapping() {
         assert_eq!(upper_tr("istanbul ığdır"), "İSTANBUL IĞDIR");
         assert_eq!(lower_tr("İSTANBUL IĞDIR"), "istanbul ığdır");
+    }
+
+    #[test]
+    fn a_circumflex_sorts_with_its_base_letter() {
+        let mut names = vec!["Zeynep", "Âkif", "Hüseyin", "Hâkim", "Ali"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, vec!["Âkif", "Ali", "Hâkim", "Hüseyin", "Zeynep"]);
     }
 
     #[test]
