@@ -7,12 +7,14 @@ use clap::{Parser, Subcommand};
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::db::{self, users::NewUser};
+use crate::db;
 use crate::demo::{self, DemoLogin, SeedError};
 use crate::domain::auth::check_new_password;
 use crate::domain::email::Email;
 use crate::domain::role::Role;
 use crate::password::PasswordHasher;
+use crate::service::Actor;
+use crate::service::accounts::{self, UserInput, UserSaved};
 
 #[derive(Debug, Parser)]
 #[command(name = "mobilimza", version, about = "Mobil İmza Talep Portalı")]
@@ -194,34 +196,21 @@ fn create_user(
     let hasher = Arc::new(PasswordHasher::new(config.argon2)?);
     let hash = hasher.hash(&password)?;
     let now = SystemClock.now_naive();
-    let id = db::transaction(&mut conn, |conn| {
-        let id = db::users::create(
-            conn,
-            &NewUser {
-                email: email.as_str(),
-                name: &name,
-                password_hash: &hash,
-                active: true,
-                is_demo: false,
-                created_at: now,
-                updated_at: now,
-            },
-            &roles,
-            units,
-        )?;
-        db::audit::record(
-            conn,
-            &db::audit::AuditEntry {
-                at: now,
-                actor_id: None,
-                action: "user.created",
-                target: &format!("user:{id}"),
-                detail: "create-user (CLI)",
-                ip: "cli",
-            },
-        )?;
-        Ok::<_, anyhow::Error>(id)
-    })?;
+    let input = UserInput {
+        name: name.clone(),
+        email: email.clone(),
+        roles,
+        units: units.to_vec(),
+        active: true,
+    };
+    let saved = accounts::create_user(&mut conn, &Actor::system("cli"), &input, &hash, false, now)?;
+    let id = match saved {
+        UserSaved::Done(id) => id,
+        UserSaved::EmailTaken => anyhow::bail!("Bu e-posta adresiyle bir kullanıcı zaten var."),
+        UserSaved::UnknownUnit | UserSaved::NotFound => {
+            anyhow::bail!("--units: birimlerden biri bulunamadı ya da pasif.")
+        }
+    };
     println!("Kullanıcı oluşturuldu: #{id} {name} <{email}>");
     Ok(())
 }
