@@ -36,7 +36,8 @@ pub fn backend() -> Option<String> {
     static ANNOUNCED: OnceLock<()> = OnceLock::new();
     let url = std::env::var("TEST_DATABASE_URL")
         .ok()
-        .filter(|u| !u.is_empty());
+        .filter(|u| !u.is_empty())
+        .map(without_tls);
     ANNOUNCED.get_or_init(|| match &url {
         Some(_) => eprintln!("integration tests: PostgreSQL backend (TEST_DATABASE_URL)"),
         None => eprintln!("integration tests: SQLite backend"),
@@ -54,6 +55,19 @@ fn pg_with_db(admin_url: &str, db: &str) -> String {
         .map(|(_, q)| format!("?{q}"))
         .unwrap_or_default();
     format!("{head}/{db}{query}")
+}
+
+/// No TLS to the test server unless the URL asks for it: the test process
+/// exits with pooled connections still open on other threads, and OpenSSL's
+/// exit-time cleanup racing them aborted a run ("double free or corruption").
+fn without_tls(url: String) -> String {
+    if url.contains("sslmode=") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 fn random_suffix() -> String {
