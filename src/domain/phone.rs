@@ -106,6 +106,9 @@ mod tests {
     #[test]
     fn shown_the_turkish_way() {
         assert_eq!(display("+905321234567"), "0532 123 45 67");
+        // Anything else on file (a short or foreign number) is shown as stored.
+        assert_eq!(display("+90532"), "+90532");
+        assert_eq!(display("+4915112345678"), "+4915112345678");
         let m = Msisdn::parse("0532 123 45 67").expect("valid");
         assert_eq!(m.as_str(), "+905321234567");
         assert_eq!(m.to_string(), "0532 123 45 67");
