@@ -68,9 +68,20 @@ pub fn session_state(
 }
 
 /// `next=` after login: only a local path, never another host (`//evil`).
+/// Browsers drop tabs and newlines from a URL (`/\t/evil` becomes
+/// `//evil`), and a newline cannot go in a header, so a path with any
+/// whitespace or control character is refused too, as is a long one.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.len() <= 2000
+                && !n.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -138,6 +149,14 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/x\r\nSet-Cookie: a=b")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(Some(&format!("/{}", "a".repeat(2000)))), "/");
+        assert_eq!(
+            safe_next(Some("/talep/7?sekme=tümü")),
+            "/talep/7?sekme=tümü"
+        );
         assert_eq!(safe_next(None), "/");
     }
 }

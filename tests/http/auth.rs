@@ -261,6 +261,22 @@ async fn after_login_the_user_returns_to_the_page_asked_for_and_never_off_site()
         )
         .await;
     assert_eq!(r.location.as_deref(), Some("/"));
+    // Browsers drop the tab (`//evil.example`); a newline would break the header.
+    for next in ["/\t/evil.example", "/x\r\nLocation: //evil.example"] {
+        let b = app.browser();
+        let r = b
+            .post(
+                "/giris",
+                &[
+                    ("email", "admin@kurum.gov.tr"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{next:?}");
+        assert_eq!(r.location.as_deref(), Some("/"), "{next:?}");
+    }
 }
 
 #[tokio::test]
