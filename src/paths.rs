@@ -2,10 +2,11 @@
 //! templates call these (`{{ crate::paths::request(r.id) }}`), handlers
 //! use them for redirects and links, nobody writes "/talep/…" by hand.
 //!
-//! The route table in [`crate::web::routes`] (web/mod.rs) must agree with this
-//! module: a path here is only useful if a route there serves it. The test at
-//! the bottom asks the real route table which pattern each path hits, so a
-//! route renamed on one side only fails `cargo test`.
+//! The route table in web/mod.rs must agree with this module: a path here is
+//! only useful if a route there serves it. The test beside that table asks it
+//! which pattern each path hits, so a route renamed on one side only fails
+//! `cargo test`. This module knows nothing of the web layer: services use it
+//! for the links they write.
 //!
 //! Fixed paths are consts; paths with a record id, a file format or a query
 //! are functions returning `String`. Record ids are taken as [`Id`] because
@@ -224,111 +225,6 @@ pub const RATES: &str = "/yonetim/ucretler";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::dev::Service;
-    use actix_web::test::{TestRequest, init_service, read_body};
-    use actix_web::{App, HttpResponse};
-
-    /// Each path with the route pattern (as written in web/mod.rs) that must
-    /// serve it.
-    fn cases() -> Vec<(String, &'static str)> {
-        vec![
-            (HOME.into(), "/"),
-            (HEALTHZ.into(), "/healthz"),
-            (STYLESHEET.into(), "/static/app.css"),
-            (LOGIN.into(), "/giris"),
-            (login_then("/talep/7?a=b"), "/giris"),
-            (LOGOUT.into(), "/cikis"),
-            (PASSWORD.into(), "/hesap/parola"),
-            (REQUESTS.into(), "/talepler"),
-            (requests_tab("returned"), "/talepler"),
-            (NEW_REQUEST.into(), "/talepler/yeni"),
-            (new_request_for(7), "/talepler/yeni"),
-            (new_request_after_line_change(7), "/talepler/yeni"),
-            (STAFF_LIST.into(), "/personel"),
-            (NEW_STAFF.into(), "/personel/yeni"),
-            (STAFF_IMPORT.into(), "/personel/ice-aktar"),
-            (staff_import_upload("a+b/c="), "/personel/ice-aktar"),
-            (
-                staff_import_template("xlsx"),
-                "/personel/ice-aktar/sablon.{format}",
-            ),
-            (staff_import_preview(7), "/personel/ice-aktar/{id}"),
-            (staff(7), "/personel/{id}"),
-            (staff_contact(7), "/personel/{id}/iletisim"),
-            (REVIEW_QUEUE.into(), "/inceleme"),
-            (review_tab("flagged"), "/inceleme"),
-            (BULK_ACTION.into(), "/inceleme/toplu"),
-            (EXPIRING.into(), "/inceleme/suresi-dolacak"),
-            (expiring_export("csv"), "/inceleme/suresi-dolacak.{format}"),
-            (BATCHES.into(), "/inceleme/partiler"),
-            (
-                batch_export(7, "xlsx"),
-                "/inceleme/partiler/{id}/liste.{format}",
-            ),
-            (request(7), "/talep/{id}"),
-            (request_action(7), "/talep/{id}/islem"),
-            (RECONCILIATION.into(), "/mutabakat"),
-            (batch(7), "/parti/{id}"),
-            (FEES.into(), "/mali"),
-            (fees_filtered("durum=paid&birim=3"), "/mali"),
-            (fees_filtered(""), "/mali"),
-            (RECORD_INVOICE.into(), "/mali/fatura"),
-            (CHARTS.into(), "/mali/grafikler"),
-            (BILLING.into(), "/mali/aylik"),
-            (billing_month("2026-10"), "/mali/aylik"),
-            (
-                billing_export("2026-10", "csv"),
-                "/mali/aylik/{month}.{format}",
-            ),
-            (fees_export("xlsx", "durum=paid"), "/mali/ucretler.{format}"),
-            (fees_export("csv", ""), "/mali/ucretler.{format}"),
-            (ME.into(), "/bilgilerim"),
-            (MY_CONTACT.into(), "/bilgilerim/iletisim"),
-            (ADMIN.into(), "/yonetim"),
-            (USERS.into(), "/yonetim/kullanicilar"),
-            (NEW_USER.into(), "/yonetim/kullanicilar/yeni"),
-            (user(7), "/yonetim/kullanicilar/{id}"),
-            (UNITS.into(), "/yonetim/birimler"),
-            (NEW_UNIT.into(), "/yonetim/birimler/yeni"),
-            (unit(7), "/yonetim/birimler/{id}"),
-            (AUDIT.into(), "/yonetim/denetim"),
-            (SETTINGS.into(), "/yonetim/ayarlar"),
-            (RATES.into(), "/yonetim/ucretler"),
-        ]
-    }
-
-    /// Builds the portal's real route table and, instead of running any
-    /// guard or handler, answers each request with the pattern the router
-    /// matched for its path.
-    #[actix_web::test]
-    async fn every_path_hits_its_route() {
-        let app = init_service(App::new().configure(crate::web::routes).wrap_fn(|req, _| {
-            let pattern = req.match_pattern().unwrap_or_else(|| "(no route)".into());
-            let resp = HttpResponse::Ok().body(pattern);
-            std::future::ready(Ok(req.into_response(resp)))
-        }))
-        .await;
-        let mut wrong = Vec::new();
-        for (path, expected) in cases() {
-            assert!(path.starts_with('/'), "{path}");
-            let resp = app
-                .call(TestRequest::get().uri(&path).to_request())
-                .await
-                .expect("routing answers");
-            let got = read_body(resp).await;
-            if got != expected.as_bytes() {
-                wrong.push(format!(
-                    "{path}: routed to {}, expected {expected}",
-                    String::from_utf8_lossy(&got)
-                ));
-            }
-        }
-        assert!(
-            wrong.is_empty(),
-            "paths and routes disagree:\n{}",
-            wrong.join("\n")
-        );
-    }
 
     #[test]
     fn queries_are_encoded_and_ids_taken_by_reference() {
