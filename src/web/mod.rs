@@ -191,7 +191,7 @@ mod tests {
     /// Each path with the route pattern (as written in web/mod.rs) that must
     /// serve it.
     fn cases() -> Vec<(String, &'static str)> {
-        vec![
+        let mut cases = vec![
             (HOME.into(), "/"),
             (HEALTHZ.into(), "/healthz"),
             (STYLESHEET.into(), "/static/app.css"),
@@ -229,6 +229,13 @@ mod tests {
             (request_action(7), "/talep/{id}/islem"),
             (RECONCILIATION.into(), "/mutabakat"),
             (batch(7), "/parti/{id}"),
+        ];
+        cases.extend(finance_staff_admin_cases());
+        cases
+    }
+
+    fn finance_staff_admin_cases() -> Vec<(String, &'static str)> {
+        vec![
             (FEES.into(), "/mali"),
             (fees_filtered("durum=paid&birim=3"), "/mali"),
             (fees_filtered(""), "/mali"),
