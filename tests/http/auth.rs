@@ -249,20 +249,13 @@ async fn after_login_the_user_returns_to_the_page_asked_for_and_never_off_site()
         )
         .await;
     assert_eq!(r.location.as_deref(), Some("/yonetim/birimler"));
-    let b = app.browser();
-    let r = b
-        .post(
-            "/giris",
-            &[
-                ("email", "admin@kurum.gov.tr"),
-                ("password", PASSWORD),
-                ("next", "//evil.example"),
-            ],
-        )
-        .await;
-    assert_eq!(r.location.as_deref(), Some("/"));
-    // Browsers drop the tab (`//evil.example`); a newline would break the header.
-    for next in ["/\t/evil.example", "/x\r\nLocation: //evil.example"] {
+    // Another host, also as browsers read it once they drop a tab; a newline
+    // would break the header.
+    for next in [
+        "//evil.example",
+        "/\t/evil.example",
+        "/x\r\nLocation: //evil.example",
+    ] {
         let b = app.browser();
         let r = b
             .post(
