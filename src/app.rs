@@ -21,7 +21,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, DatabaseUrl};
 use crate::db::{self, AnyConnection, DbPool};
 use crate::domain::workflow::State;
-use crate::password::PasswordHasher;
+use crate::password::{PasswordGate, PasswordHasher};
 use crate::service::ServiceResult;
 use crate::web::{self as portal, errors::AppError};
 
@@ -30,12 +30,12 @@ pub const SESSION_COOKIE: &str = "mobilimza_oturum";
 /// State counts and when they were taken.
 pub type CountsAt = (NaiveDateTime, Vec<(State, i64)>);
 
-/// Shared by every worker: pool, configuration, clock, hasher, demo flag.
+/// Shared by every worker: pool, configuration, clock, password hashing, demo flag.
 pub struct AppState {
     pub pool: DbPool,
     pub config: Config,
     pub clock: Arc<dyn Clock>,
-    pub hasher: Arc<PasswordHasher>,
+    pub passwords: PasswordGate,
     /// Whether the database holds demo data (banner on every page).
     pub demo: AtomicBool,
     /// Queue tab counts of closed states (Aktif, Tümü) for the all-units view:
@@ -45,13 +45,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        let hasher = Arc::new(PasswordHasher::new(config.argon2)?);
+        let passwords = PasswordGate::per_core(PasswordHasher::new(config.argon2)?);
         let demo = db::settings::is_demo(&mut *pool.get()?)?;
         Ok(Self {
             pool,
             config,
             clock,
-            hasher,
+            passwords,
             demo: AtomicBool::new(demo),
             closed_counts: Mutex::new(None),
         })

@@ -64,13 +64,29 @@ pub fn delete_user_sessions(
     q.execute(conn)
 }
 
+/// Serialises login bookkeeping: counting recent failures and recording the
+/// new attempt happen as one step, so simultaneous attempts cannot all read
+/// the same count. SQLite write transactions are `BEGIN IMMEDIATE` already;
+/// PostgreSQL takes a transaction-scoped advisory lock.
+pub fn lock_login_attempts(conn: &mut AnyConnection) -> QueryResult<()> {
+    const LOGIN_LOCK: i64 = 0x6d6f_6269_6c01;
+    match conn {
+        AnyConnection::Sqlite(_) => Ok(()),
+        AnyConnection::Postgresql(c) => diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(LOGIN_LOCK)
+            .execute(c)
+            .map(drop),
+    }
+}
+
+/// Records an attempt and returns its id.
 pub fn record_attempt(
     conn: &mut AnyConnection,
     email: &str,
     ip: &str,
     at: NaiveDateTime,
     success: bool,
-) -> QueryResult<()> {
+) -> QueryResult<i64> {
     diesel::insert_into(login_attempts::table)
         .values((
             login_attempts::email.eq(email),
@@ -78,6 +94,14 @@ pub fn record_attempt(
             login_attempts::at.eq(at),
             login_attempts::success.eq(success),
         ))
+        .returning(login_attempts::id)
+        .get_result(conn)
+}
+
+/// Turns a recorded (failed) attempt into a success.
+pub fn mark_attempt_succeeded(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    diesel::update(login_attempts::table.find(id))
+        .set(login_attempts::success.eq(true))
         .execute(conn)
         .map(drop)
 }

@@ -12,29 +12,52 @@ use crate::domain::auth::{is_throttled, throttle_window};
 use crate::domain::email::Email;
 use crate::domain::role::Role;
 
-/// What the login needs before checking the password. Throttling is keyed on
-/// the address as typed, known or not, so the lock-out tells nothing about
-/// which accounts exist.
+/// The first half of a login, before the password is checked. Throttling is
+/// keyed on the address as typed, known or not, so the lock-out tells nothing
+/// about which accounts exist.
 #[derive(Debug, Clone)]
-pub struct LoginCheck {
+pub struct LoginStart {
     pub throttled: bool,
+    /// The attempt, already recorded as a failure: it counts towards the
+    /// lock-out before any password is checked, and becomes a success only
+    /// when the password verifies.
+    pub attempt_id: i64,
     /// The active account of that address: its id and password hash.
     pub account: Option<(i32, String)>,
 }
 
-/// Recent failures for `email` (lower-cased, trimmed) and `ip`, and the
-/// active account of that address, if any.
-pub fn login_check(
+/// Counts recent failures for `email` (lower-cased, trimmed) and `ip` and
+/// records this attempt as a failure, as one serialised step: of any number
+/// of simultaneous attempts for one address, at most
+/// [`crate::domain::auth::MAX_FAILURES_PER_ACCOUNT`] get a password check.
+/// A throttled attempt is audited here; the others in [`finish_login`].
+pub fn begin_login(
     conn: &mut AnyConnection,
     email: &str,
     ip: &str,
     now: NaiveDateTime,
-) -> ServiceResult<LoginCheck> {
-    let failures = db::auth::recent_failures(conn, email, ip, now - throttle_window())?;
-    let user = db::users::find_by_email(conn, email)?.filter(|u| u.active);
-    Ok(LoginCheck {
-        throttled: is_throttled(failures),
-        account: user.map(|u| (u.id, u.password_hash)),
+) -> ServiceResult<LoginStart> {
+    db::transaction(conn, |conn| {
+        db::auth::lock_login_attempts(conn)?;
+        let failures = db::auth::recent_failures(conn, email, ip, now - throttle_window())?;
+        let attempt_id = db::auth::record_attempt(conn, email, ip, now, false)?;
+        let throttled = is_throttled(failures);
+        if throttled {
+            audit(
+                conn,
+                &Actor::system(ip),
+                LoginOutcome::Throttled.action(),
+                email,
+                "",
+                now,
+            )?;
+        }
+        let user = db::users::find_by_email(conn, email)?.filter(|u| u.active);
+        Ok(LoginStart {
+            throttled,
+            attempt_id,
+            account: user.map(|u| (u.id, u.password_hash)),
+        })
     })
 }
 
@@ -65,9 +88,10 @@ impl LoginOutcome {
     }
 }
 
-/// One login attempt as decided by the caller.
+/// A checked (unthrottled) login attempt as decided by the caller.
 #[derive(Debug, Clone)]
 pub struct LoginAttempt {
+    pub attempt_id: i64,
     /// The address as typed, trimmed and lower-cased.
     pub email: String,
     pub ip: String,
@@ -78,9 +102,9 @@ pub struct LoginAttempt {
     pub outcome: LoginOutcome,
 }
 
-/// Records the attempt (for throttling), creates the session on success and
-/// writes the audit row, in one transaction.
-pub fn record_login(
+/// After the password check: on success the attempt becomes a success and
+/// the session is created; the audit row either way, in one transaction.
+pub fn finish_login(
     conn: &mut AnyConnection,
     attempt: LoginAttempt,
     now: NaiveDateTime,
@@ -90,8 +114,8 @@ pub fn record_login(
     let mut actor = Actor::system(&attempt.ip);
     actor.id = user_id;
     db::transaction(conn, |conn| {
-        db::auth::record_attempt(conn, &attempt.email, &attempt.ip, now, success)?;
         if let Some(uid) = user_id {
+            db::auth::mark_attempt_succeeded(conn, attempt.attempt_id)?;
             let session = Session {
                 id: attempt.session_id.clone(),
                 user_id: uid,

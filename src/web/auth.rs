@@ -64,28 +64,37 @@ fn user_agent(req: &HttpRequest) -> String {
         .collect()
 }
 
-/// Checks throttling and the password (off the request threads, skipped when
-/// throttled): the outcome and the account it is for.
-async fn verify_login(
+/// Records the attempt (counted before any password is checked), then
+/// checks the password unless throttled, within the hashing bound.
+async fn check_login(
     state: &AppState,
-    key: &str,
-    ip: &str,
+    req: &HttpRequest,
+    key: String,
     password: String,
     now: NaiveDateTime,
-) -> Result<(LoginOutcome, Option<i32>), AppError> {
-    let (key, ip) = (key.to_owned(), ip.to_owned());
-    let check = state
-        .call(move |conn| accounts::login_check(conn, &key, &ip, now))
+) -> Result<(LoginOutcome, Option<(LoginAttempt, String)>), AppError> {
+    let ip = client_ip(req);
+    let (k, i) = (key.clone(), ip.clone());
+    let start = state
+        .call(move |conn| accounts::begin_login(conn, &k, &i, now))
         .await?;
-    let (user_id, stored_hash) = check.account.unzip();
-    let verified = if check.throttled {
-        false
-    } else {
-        let hasher = state.hasher.clone();
-        web::block(move || hasher.verify(&password, stored_hash.as_deref())).await?
+    if start.throttled {
+        return Ok((LoginOutcome::Throttled, None));
+    }
+    let (user_id, stored_hash) = start.account.unzip();
+    let verified = state.passwords.verify(password, stored_hash).await?;
+    let outcome = LoginOutcome::of(false, verified, user_id.is_some());
+    let token = random_token();
+    let attempt = LoginAttempt {
+        attempt_id: start.attempt_id,
+        email: key,
+        ip,
+        user_agent: user_agent(req),
+        session_id: sha256_hex(&token),
+        user_id,
+        outcome,
     };
-    let outcome = LoginOutcome::of(check.throttled, verified, user_id.is_some());
-    Ok((outcome, user_id))
+    Ok((outcome, Some((attempt, token))))
 }
 
 pub async fn login(
@@ -101,30 +110,22 @@ pub async fn login(
         next,
     } = form.into_inner();
     let key = email.trim().to_lowercase();
-    let ip = client_ip(&req);
     let now = state.clock.now_naive();
-    let (outcome, user_id) = verify_login(&state, &key, &ip, password, now).await?;
-
-    let token = random_token();
-    let attempt = LoginAttempt {
-        email: key,
-        ip,
-        user_agent: user_agent(&req),
-        session_id: sha256_hex(&token),
-        user_id,
-        outcome,
-    };
-    state
-        .call(move |conn| accounts::record_login(conn, attempt, now))
-        .await?;
-
-    let (error, status) = match outcome {
-        LoginOutcome::LoggedIn => {
+    let (outcome, checked) = check_login(&state, &req, key, password, now).await?;
+    let mut token = None;
+    if let Some((attempt, t)) = checked {
+        token = Some(t);
+        state
+            .call(move |conn| accounts::finish_login(conn, attempt, now))
+            .await?;
+    }
+    let (error, status) = match (outcome, token) {
+        (LoginOutcome::LoggedIn, Some(token)) => {
             session.start(&token).map_err(AppError::internal)?;
             return Ok(see_other(safe_next(next.as_deref())));
         }
-        LoginOutcome::Throttled => (THROTTLED, StatusCode::TOO_MANY_REQUESTS),
-        LoginOutcome::Failed => (BAD_LOGIN, StatusCode::UNAUTHORIZED),
+        (LoginOutcome::Throttled, _) => (THROTTLED, StatusCode::TOO_MANY_REQUESTS),
+        _ => (BAD_LOGIN, StatusCode::UNAUTHORIZED),
     };
     let next = safe_next(next.as_deref()).to_owned();
     render_status(
@@ -192,8 +193,7 @@ async fn password_errors(
         errors.add("current", "Mevcut parolanızı girin.");
         false
     } else {
-        let (hasher, cur) = (state.hasher.clone(), form.current.clone());
-        let ok = web::block(move || hasher.verify(&cur, stored.as_deref())).await?;
+        let ok = state.passwords.verify(form.current.clone(), stored).await?;
         if !ok {
             errors.add("current", "Mevcut parola hatalı.");
         }
@@ -226,8 +226,9 @@ pub async fn change_password(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let hasher = state.hasher.clone();
-    let hash = web::block(move || hasher.hash(&form.new))
+    let hash = state
+        .passwords
+        .hash(form.new)
         .await?
         .map_err(AppError::internal)?;
     let now = state.clock.now_naive();

@@ -39,6 +39,12 @@ impl From<ServiceError> for AppError {
     }
 }
 
+impl From<crate::password::Busy> for AppError {
+    fn from(_: crate::password::Busy) -> Self {
+        AppError::Busy
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for AppError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         ServiceError::from(e).into()

@@ -70,6 +70,48 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
     assert_eq!(b.login("ayse@kurum.gov.tr", PASSWORD).await.status, 303);
 }
 
+/// 200 simultaneous wrong passwords for one account: the attempt is counted
+/// before its password is checked, so exactly five are checked (401) and the
+/// rest are refused unchecked (429); the right password is refused after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_two_hundred_attempts_checks_only_five_passwords() {
+    let app = spawn_app().await;
+    app.add_user("ayse@kurum.gov.tr", "Ayşe Yılmaz", &[Role::Staff], &[]);
+    let b = app.browser();
+    let token = b.token().await;
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let (b, token) = (b.clone(), token.clone());
+        burst.spawn(async move {
+            let wrong = format!("yanlis-parola-{i}");
+            let fields = [
+                ("csrf_token", token.as_str()),
+                ("email", "ayse@kurum.gov.tr"),
+                ("password", wrong.as_str()),
+            ];
+            b.post_raw("/giris", &fields).await.status
+        });
+    }
+    let mut statuses = std::collections::BTreeMap::new();
+    while let Some(status) = burst.join_next().await {
+        *statuses.entry(status.expect("task")).or_insert(0) += 1;
+    }
+    assert_eq!(
+        statuses,
+        std::collections::BTreeMap::from([(401, 5), (429, 195)]),
+        "five passwords checked, the rest refused unchecked"
+    );
+    assert_eq!(app.count("audit_log WHERE action = 'login.failed'"), 5);
+    assert_eq!(app.count("audit_log WHERE action = 'login.throttled'"), 195);
+    let r = b.login("ayse@kurum.gov.tr", PASSWORD).await;
+    assert_eq!(
+        r.status, 429,
+        "the right password after the burst is refused"
+    );
+    assert_eq!(app.count("sessions"), 0);
+    assert_eq!(b.get("/healthz").await.status, 200);
+}
+
 #[tokio::test]
 async fn many_failures_from_one_ip_throttle_that_ip() {
     let app = spawn_app().await;

@@ -205,7 +205,12 @@ impl TestApp {
 
     /// A user with `roles` (and officer `units`) whose password is [`PASSWORD`].
     pub fn add_user(&self, email: &str, name: &str, roles: &[Role], units: &[i32]) -> i32 {
-        let hash = self.state.hasher.hash(PASSWORD).expect("hash");
+        let hash = self
+            .state
+            .passwords
+            .unbounded()
+            .hash(PASSWORD)
+            .expect("hash");
         let now = self.clock.now_naive();
         let new = NewUser {
             email,
@@ -261,6 +266,8 @@ impl Page {
 }
 
 /// A browser: its own cookie jar, redirects not followed (so tests see them).
+/// A clone is another tab of the same browser (the same cookies).
+#[derive(Clone)]
 pub struct Browser {
     base: String,
     pub jar: Arc<Jar>,

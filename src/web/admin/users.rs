@@ -267,11 +267,12 @@ pub async fn update(
     save(state, page, session, actor, Some(id), form).await
 }
 
-/// Hashes a new password off the request threads.
+/// Hashes a new password off the request threads, within the hashing bound.
 async fn hash_password(state: &AppState, pw: Option<String>) -> Result<Option<String>, AppError> {
     let Some(pw) = pw else { return Ok(None) };
-    let hasher = state.hasher.clone();
-    let hash = web::block(move || hasher.hash(&pw))
+    let hash = state
+        .passwords
+        .hash(pw)
         .await?
         .map_err(AppError::internal)?;
     Ok(Some(hash))
