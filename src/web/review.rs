@@ -390,6 +390,21 @@ impl BulkForm {
     }
 }
 
+/// Most rows one bulk action takes: more than a queue page holds, few enough
+/// for one transaction and one message.
+const BULK_MAX: usize = 200;
+
+/// The first failures by number and reason, then how many more.
+fn failures(failed: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = format!("{} talep işlenemedi: ", failed.len());
+    text.push_str(&failed[..failed.len().min(SHOWN)].join(" "));
+    if failed.len() > SHOWN {
+        text.push_str(&format!(" … ve {} talep daha.", failed.len() - SHOWN));
+    }
+    text
+}
+
 /// `POST /inceleme/toplu`: one action on every selected row (`id:version`).
 /// Each row runs on its own; the flash says what happened to each.
 pub async fn bulk(
@@ -401,8 +416,13 @@ pub async fn bulk(
     let rows: BulkForm = f.parse()?;
     let back = safe_next(Some(&rows.geri)).to_owned();
     let selected = rows.selected();
-    if selected.is_empty() {
-        session.flash(FlashKind::Error, "İşlem için en az bir talep seçin.");
+    if selected.is_empty() || selected.len() > BULK_MAX {
+        let text = if selected.is_empty() {
+            "İşlem için en az bir talep seçin.".to_owned()
+        } else {
+            format!("Bir seferde en fazla {BULK_MAX} talep seçilebilir; hiçbir talep işlenmedi.")
+        };
+        session.flash(FlashKind::Error, text);
         return Ok(see_other(&back));
     }
     let Some(template) = f.parse::<ActionForm>()?.input() else {
@@ -425,10 +445,7 @@ pub async fn bulk(
         session.flash(FlashKind::Success, text);
     }
     if !failed.is_empty() {
-        session.flash(
-            FlashKind::Error,
-            format!("{} talep işlenemedi: {}", failed.len(), failed.join(" ")),
-        );
+        session.flash(FlashKind::Error, failures(&failed));
     }
     Ok(see_other(&match batch_id {
         Some(b) => crate::paths::batch(b),

@@ -12,6 +12,25 @@ use std::future::{Ready, ready};
 const SID: &str = "sid";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+/// Longest flash message kept, in bytes of UTF-8.
+pub const FLASH_MAX_BYTES: usize = 300;
+/// Flash messages kept until the next page.
+pub const FLASH_MAX_COUNT: usize = 3;
+
+/// `text` cut at a character boundary to at most [`FLASH_MAX_BYTES`], with
+/// "…" where it was cut.
+fn bounded(mut text: String) -> String {
+    if text.len() <= FLASH_MAX_BYTES {
+        return text;
+    }
+    let mut end = FLASH_MAX_BYTES - '…'.len_utf8();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text.push('…');
+    text
+}
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum FlashKind {
@@ -93,12 +112,17 @@ impl TypedSession {
         self.0.get(CSRF).ok().flatten()
     }
 
+    /// Queues a message for the next page. The session lives in a cookie
+    /// (4 KB at most), so a message is cut at [`FLASH_MAX_BYTES`] and only the
+    /// newest [`FLASH_MAX_COUNT`] are kept: no input can overflow the cookie.
     pub fn flash(&self, kind: FlashKind, text: impl Into<String>) {
         let mut list: Vec<Flash> = self.0.get(FLASH).ok().flatten().unwrap_or_default();
         list.push(Flash {
             kind,
-            text: text.into(),
+            text: bounded(text.into()),
         });
+        let excess = list.len().saturating_sub(FLASH_MAX_COUNT);
+        list.drain(..excess);
         let _ = self.0.insert(FLASH, list);
     }
 
@@ -116,5 +140,19 @@ impl FromRequest for TypedSession {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(Self::of(req)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_cut_at_a_character_boundary() {
+        assert_eq!(bounded("kısa".to_owned()), "kısa");
+        let long = "ğ".repeat(400);
+        let cut = bounded(long);
+        assert!(cut.len() <= FLASH_MAX_BYTES, "{}", cut.len());
+        assert!(cut.ends_with("ğ…"), "{cut}");
     }
 }

@@ -549,6 +549,53 @@ async fn bulk_approve_and_return_report_each_row() {
     );
 }
 
+/// 160 forged ids once overflowed the session cookie after the valid row was
+/// committed (a 500). Now: the valid row is done, the failures are summed up
+/// in a short message, and more than 200 ids are refused before any work.
+#[tokio::test]
+async fn a_bulk_action_with_many_forged_ids_never_answers_500() {
+    let w = world().await;
+    let a = w
+        .app
+        .add_request(w.staff, State::Submitted, w.app.officer_a);
+    let forged: Vec<String> = (0..160).map(|i| format!("{}:0", 900_000 + i)).collect();
+    let mut fields = vec![("action", "approve"), ("geri", "/inceleme")];
+    let valid = format!("{a}:0");
+    fields.push(("sec", &valid));
+    fields.extend(forged.iter().map(|f| ("sec", f.as_str())));
+    let r = w.reviewer.post("/inceleme/toplu", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = w.reviewer.get("/inceleme").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("1 talep işlendi."), "{}", page.body);
+    assert!(
+        page.body
+            .contains("160 talep işlenemedi: #900000: talep bulunamadı.")
+    );
+    assert!(page.body.contains("ve 157 talep daha."));
+    assert_eq!(w.app.request(a).state, State::Approved);
+
+    let b = w.app.add_request(
+        w.app
+            .add_staff(w.app.unit_a, 4, "Cem", "Ak", "cem@kurum.gov.tr"),
+        State::Submitted,
+        w.app.officer_a,
+    );
+    let many: Vec<String> = (0..201).map(|i| format!("{}:0", 800_000 + i)).collect();
+    let mut fields = vec![("action", "approve"), ("geri", "/inceleme")];
+    let valid = format!("{b}:0");
+    fields.push(("sec", &valid));
+    fields.extend(many.iter().map(|f| ("sec", f.as_str())));
+    let r = w.reviewer.post("/inceleme/toplu", &fields).await;
+    assert_eq!(r.status, 303);
+    let page = w.reviewer.get("/inceleme").await;
+    assert!(
+        page.body
+            .contains("Bir seferde en fazla 200 talep seçilebilir; hiçbir talep işlenmedi.")
+    );
+    assert_eq!(w.app.request(b).state, State::Submitted, "nothing done");
+}
+
 #[tokio::test]
 async fn an_admin_changes_the_hold_length_and_bad_values_are_refused() {
     let w = world().await;
