@@ -175,10 +175,12 @@ pub fn app(
         .app_data(web::PayloadConfig::new(256 * 1024))
         .configure(portal::routes)
         .default_service(web::to(portal::errors::not_found))
-        // Middleware runs bottom-up: logging, headers, session, identity, CSRF.
+        // Middleware runs bottom-up: logging, headers, error pages, session,
+        // identity, CSRF.
         .wrap(from_fn(portal::csrf::protect))
         .wrap(from_fn(portal::identity::load_identity))
         .wrap(sessions)
+        .wrap(from_fn(portal::errors::pages))
         .wrap(headers)
         .wrap(tracing_actix_web::TracingLogger::default())
 }

@@ -8,7 +8,7 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 
-use super::errors::AppError;
+use super::errors::{AppError, refuse};
 use super::session::TypedSession;
 
 pub const FIELD: &str = crate::paths::CSRF_FIELD;
@@ -36,7 +36,10 @@ pub async fn protect(
     if provided.is_none() && is_form {
         // Read the (size-limited) body, look for the field, and put it back
         // for the handler's own extractor.
-        let body = req.extract::<web::Bytes>().await?;
+        let body = match req.extract::<web::Bytes>().await {
+            Ok(body) => body,
+            Err(e) => return Ok(refuse(req, e)),
+        };
         provided = field_of(&body);
         req.set_payload(bytes_payload(body));
     }
@@ -46,7 +49,7 @@ pub async fn protect(
         }
         _ => {
             tracing::warn!(path = %req.path(), "CSRF check failed");
-            Err(AppError::Csrf.into())
+            Ok(refuse(req, AppError::Csrf))
         }
     }
 }

@@ -2,7 +2,10 @@
 //! what a user may see (a Turkish page with the right status); `Internal`
 //! carries the cause chain for the log and shows only a reference number.
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -20,6 +23,12 @@ pub enum AppError {
     Csrf,
     #[error("database busy")]
     Busy,
+    #[error("request too large")]
+    TooLarge,
+    /// Any other refusal by the HTTP layer (a method not allowed, a
+    /// malformed query string, …), with its status.
+    #[error("rejected with {0}")]
+    Rejected(StatusCode),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -73,6 +82,8 @@ impl ResponseError for AppError {
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Rejected(status) => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -99,6 +110,14 @@ impl ResponseError for AppError {
             AppError::Busy => (
                 "Sistem şu anda yoğun",
                 "İşleminiz yapılamadı ve hiçbir değişiklik kaydedilmedi. Lütfen biraz sonra yeniden deneyin.",
+            ),
+            AppError::TooLarge => (
+                "Gönderilen veri çok büyük",
+                "Gönderilen form ya da dosya izin verilen boyutu aşıyor; hiçbir değişiklik yapılmadı.",
+            ),
+            AppError::Rejected(_) => (
+                "İstek işlenemedi",
+                "Bu istek işlenemedi; hiçbir değişiklik yapılmadı. Sayfayı yenileyip yeniden deneyin.",
             ),
             AppError::Internal(_) => (
                 "Beklenmeyen bir hata oluştu",
@@ -132,6 +151,46 @@ fn uuid_like() -> String {
     use rand::Rng;
     let n: u64 = rand::thread_rng().r#gen();
     format!("{n:016x}")
+}
+
+impl AppError {
+    /// The page for an error raised outside our handlers (actix's own
+    /// extractors, payload limits, middleware): the same status, our words.
+    fn from_status(status: StatusCode, cause: &actix_web::Error) -> Self {
+        match status {
+            StatusCode::NOT_FOUND => AppError::NotFound,
+            StatusCode::FORBIDDEN => AppError::Forbidden,
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            s if s.is_server_error() => AppError::Internal(anyhow::anyhow!("{cause}")),
+            s => AppError::Rejected(s),
+        }
+    }
+}
+
+/// Every error answer passes here, inside the security headers: errors
+/// from actix itself (a form over the size limit, a malformed query string)
+/// would otherwise show its English text. Whatever the error, the user gets
+/// the Turkish page with the same status. Middleware answers refusals with
+/// [`refuse`] (a response), never with `Err`, which would pass the headers by.
+pub async fn pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let Some(err) = res.response().error() else {
+        return Ok(res);
+    };
+    if err.as_error::<AppError>().is_some() {
+        return Ok(res);
+    }
+    let page = HttpResponse::from_error(AppError::from_status(res.status(), err));
+    Ok(res.into_response(page))
+}
+
+/// A middleware's refusal as a response (so it gets the headers and the
+/// Turkish page like any other answer).
+pub fn refuse(req: ServiceRequest, e: impl Into<actix_web::Error>) -> ServiceResponse<BoxBody> {
+    req.error_response(e)
 }
 
 /// Default service: unknown paths get the Turkish 404 page.

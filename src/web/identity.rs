@@ -209,7 +209,7 @@ pub fn role_guard(role: Role) -> impl Fn(ServiceRequest, Next<BoxBody>) -> Guard
             if allowed {
                 next.call(req).await
             } else {
-                Err(AppError::Forbidden.into())
+                Ok(super::errors::refuse(req, AppError::Forbidden))
             }
         })
     }

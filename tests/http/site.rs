@@ -46,8 +46,27 @@ async fn security_headers_and_cookie_flags() {
     assert!(css.body.contains(":focus-visible"));
 }
 
+/// The headers every page carries, whatever its status.
+fn assert_secure_headers(r: &crate::helpers::Page, what: &str) {
+    let h = |name: &str| {
+        r.headers
+            .get(name)
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .unwrap_or_default()
+    };
+    assert!(
+        h("content-security-policy").contains("frame-ancestors 'none'"),
+        "{what}: CSP missing"
+    );
+    assert_eq!(h("x-frame-options"), "DENY", "{what}");
+    assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(h("cache-control"), "no-store", "{what}");
+    assert!(h("content-type").starts_with("text/html"), "{what}");
+    assert!(r.body.contains("<html lang=\"tr\">"), "{what}: {}", r.body);
+}
+
 #[tokio::test]
-async fn oversized_forms_are_refused() {
+async fn oversized_forms_are_refused_with_a_turkish_413() {
     let app = spawn_app().await;
     app.add_user("admin@kurum.gov.tr", "Yönetici", &[Role::Admin], &[]);
     let b = app.logged_in("admin@kurum.gov.tr").await;
@@ -58,12 +77,31 @@ async fn oversized_forms_are_refused() {
             &[("province_id", "6"), ("name", &big), ("kind", "birim")],
         )
         .await;
-    assert!(
-        r.status == 413 || r.status == 400 || r.status == 403,
-        "status {}",
-        r.status
-    );
+    assert_eq!(r.status, 413);
+    assert!(r.body.contains("Gönderilen veri çok büyük"), "{}", r.body);
+    assert!(!r.body.contains("payload"), "no English: {}", r.body);
+    assert_secure_headers(&r, "413");
     assert_eq!(app.count("units"), 0);
+}
+
+/// Refusals by the role guard and the CSRF check, and a 404, carry the same
+/// headers and Turkish page as any other answer.
+#[tokio::test]
+async fn every_error_status_gets_the_turkish_page_and_the_security_headers() {
+    let app = spawn_app().await;
+    app.add_user("personel@kurum.gov.tr", "Personel", &[Role::Staff], &[]);
+    let b = app.logged_in("personel@kurum.gov.tr").await;
+    let forbidden = b.get("/inceleme").await;
+    assert_eq!(forbidden.status, 403);
+    assert!(forbidden.body.contains("Yetkiniz yok"));
+    assert_secure_headers(&forbidden, "role guard 403");
+    let csrf = b.post_raw("/cikis", &[]).await;
+    assert_eq!(csrf.status, 403);
+    assert!(csrf.body.contains("Güvenlik doğrulaması başarısız"));
+    assert_secure_headers(&csrf, "CSRF 403");
+    let missing = b.get("/talep/abc").await;
+    assert_eq!(missing.status, 404);
+    assert_secure_headers(&missing, "404");
 }
 
 #[tokio::test]
