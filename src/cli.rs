@@ -192,7 +192,7 @@ fn create_user(
     );
 
     let password = read_password()?;
-    check_new_password(&password).map_err(|m| anyhow::anyhow!("{m}"))?;
+    check_new_password(&password, &[&name, email.as_str()]).map_err(|m| anyhow::anyhow!("{m}"))?;
     let hasher = Arc::new(PasswordHasher::new(config.argon2)?);
     let hash = hasher.hash(&password)?;
     let now = SystemClock.now_naive();

@@ -6,20 +6,107 @@ use chrono::{Duration, NaiveDateTime};
 pub const PASSWORD_MIN_CHARS: usize = 10;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 
-/// A new password must be 10–128 characters and not only one repeated character.
-pub fn check_new_password(pw: &str) -> Result<(), &'static str> {
+/// Least zxcvbn score (0–4) a new password must reach: 3 means more than
+/// 10^8 guesses, too many for an online attack and costly offline against
+/// Argon2id.
+pub const PASSWORD_MIN_SCORE: u8 = 3;
+
+/// Words an attacker on this portal tries first: the institution, the
+/// product, common Turkish password words. zxcvbn's own lists are English.
+const LOCAL_WORDS: &[&str] = &[
+    "parola",
+    "şifre",
+    "sifre",
+    "mobilimza",
+    "mobil",
+    "imza",
+    "eimza",
+    "e-imza",
+    "kamusm",
+    "bakanlık",
+    "bakanlik",
+    "valilik",
+    "kurum",
+    "türkiye",
+    "turkiye",
+    "ankara",
+    "istanbul",
+    "izmir",
+    "galatasaray",
+    "fenerbahçe",
+    "fenerbahce",
+    "beşiktaş",
+    "besiktas",
+    "trabzonspor",
+    "qwerty",
+    "asdfgh",
+    "sevgilim",
+    "canım",
+    "canim",
+];
+
+/// A new password: 10–128 characters and hard to guess (zxcvbn score ≥ 3),
+/// counting the person's own name and address and the local words above as
+/// known to an attacker. The error says in Turkish what is wrong and how to
+/// choose better.
+pub fn check_new_password(pw: &str, personal: &[&str]) -> Result<(), String> {
     let n = pw.chars().count();
     if n < PASSWORD_MIN_CHARS {
-        return Err("Parola en az 10 karakter olmalı.");
+        return Err("Parola en az 10 karakter olmalı.".to_owned());
     }
     if n > PASSWORD_MAX_CHARS {
-        return Err("Parola en fazla 128 karakter olabilir.");
+        return Err("Parola en fazla 128 karakter olabilir.".to_owned());
     }
-    let first = pw.chars().next();
-    if pw.chars().all(|c| Some(c) == first) {
-        return Err("Parola tek bir karakterin tekrarı olamaz.");
+    let mut known: Vec<&str> = LOCAL_WORDS.to_vec();
+    for p in personal {
+        known.push(p);
+        known.extend(p.split('@').next());
+        known.extend(
+            p.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 3),
+        );
     }
-    Ok(())
+    let estimate = zxcvbn::zxcvbn(pw, &known);
+    if u8::from(estimate.score()) >= PASSWORD_MIN_SCORE {
+        return Ok(());
+    }
+    let why = estimate
+        .feedback()
+        .and_then(|f| f.warning())
+        .map_or("Bu parola kolayca tahmin edilebilir.", warning_text);
+    Err(format!(
+        "{why} Birbiriyle ilgisiz üç dört kelimeyi birleştirin ya da araya rakam ve \
+         işaretler katın (örneğin: Mavi-Kalem-Sabah-47); adınızı, e-posta adresinizi, \
+         kurum adını ve klavye dizilerini kullanmayın."
+    ))
+}
+
+fn warning_text(w: zxcvbn::feedback::Warning) -> &'static str {
+    use zxcvbn::feedback::Warning as W;
+    match w {
+        W::StraightRowsOfKeysAreEasyToGuess | W::ShortKeyboardPatternsAreEasyToGuess => {
+            "Klavye dizileri (qwerty, 12345 gibi) kolay tahmin edilir."
+        }
+        W::RepeatsLikeAaaAreEasyToGuess | W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess => {
+            "Tekrarlar (aaa, abcabc gibi) kolay tahmin edilir."
+        }
+        W::ThisIsATop10Password | W::ThisIsATop100Password | W::ThisIsACommonPassword => {
+            "Bu, en sık kullanılan parolalardan biri."
+        }
+        W::ThisIsSimilarToACommonlyUsedPassword => {
+            "Bu parola sık kullanılan bir parolaya çok benziyor."
+        }
+        W::SequencesLikeAbcAreEasyToGuess => {
+            "Sıralı karakterler (abc, 6543 gibi) kolay tahmin edilir."
+        }
+        W::RecentYearsAreEasyToGuess | W::DatesAreOftenEasyToGuess => {
+            "Yıllar ve tarihler kolay tahmin edilir."
+        }
+        W::AWordByItselfIsEasyToGuess => "Tek başına bir kelime kolay tahmin edilir.",
+        W::NamesAndSurnamesByThemselvesAreEasyToGuess | W::CommonNamesAndSurnamesAreEasyToGuess => {
+            "Ad ve soyadlar kolay tahmin edilir."
+        }
+    }
 }
 
 /// Failed attempts allowed per e-mail (known or not) inside the window.
@@ -99,18 +186,54 @@ mod tests {
 
     #[test]
     fn password_policy() {
-        assert!(check_new_password("kısa").is_err());
-        assert!(check_new_password("aaaaaaaaaaaa").is_err());
-        assert!(check_new_password(&"ab".repeat(65)).is_err());
-        assert!(check_new_password("Ankara-2026!").is_ok());
+        assert!(check_new_password("kısa", &[]).is_err());
+        assert!(check_new_password("aaaaaaaaaaaa", &[]).is_err());
+        assert!(check_new_password(&"ab".repeat(65), &[]).is_err());
+        assert!(check_new_password("Dogru-Parola-2026", &[]).is_ok());
+        assert!(check_new_password("Kırmızı-Defter-Yağmur", &[]).is_ok());
+        assert!(check_new_password("Mavi-Kalem-Sabah-47", &[]).is_ok());
+    }
+
+    /// Passwords that passed the length rule alone and were accepted.
+    #[test]
+    fn guessable_passwords_are_refused_with_turkish_advice() {
+        for pw in [
+            "1234567890",
+            "password12",
+            "qwertyuiop",
+            "abcdefghij",
+            "Parola1234",
+            "sifre12345",
+            "Ankara2026",
+            "Galatasaray1905",
+        ] {
+            let err = check_new_password(pw, &[]).expect_err(pw);
+            assert!(err.contains("Birbiriyle ilgisiz"), "{pw}: {err}");
+        }
+        let err = check_new_password("1234567890", &[]).expect_err("digits");
+        assert!(
+            err.starts_with("Sıralı karakterler") || err.starts_with("Bu, en sık"),
+            "{err}"
+        );
     }
 
     #[test]
-    fn password_length_bounds_are_inclusive() {
-        assert!(check_new_password("abcdefghi").is_err());
-        assert!(check_new_password("abcdefghij").is_ok());
-        assert!(check_new_password(&"ab".repeat(64)).is_ok());
-        assert!(check_new_password(&format!("{}c", "ab".repeat(64))).is_err());
+    fn the_persons_own_name_and_address_count_as_known() {
+        let me = ["Hatice Karaköse", "hatice.karakose@kurum.gov.tr"];
+        assert!(check_new_password("hatice.karakose", &[]).is_ok());
+        assert!(check_new_password("hatice.karakose", &me).is_err());
+    }
+
+    #[test]
+    fn length_bounds_count_characters_not_bytes() {
+        assert!(
+            check_new_password("çğış-Kâğ9", &[]).is_err(),
+            "9 characters"
+        );
+        let strong = "Mavi-Kalem-Sabah-47";
+        let at_most = format!("{strong}{}", "ş".repeat(128 - 19));
+        assert!(check_new_password(&at_most, &[]).is_ok());
+        assert!(check_new_password(&format!("{at_most}ş"), &[]).is_err());
     }
 
     #[test]

@@ -182,9 +182,10 @@ pub struct PasswordForm {
 /// threads), the new one's rules, and the confirmation.
 async fn password_errors(
     state: &AppState,
-    user_id: i32,
+    user: &CurrentUser,
     form: &PasswordForm,
 ) -> Result<FormErrors, AppError> {
+    let user_id = user.id;
     let mut errors = FormErrors::default();
     let stored = state
         .call(move |conn| accounts::password_hash(conn, user_id))
@@ -199,7 +200,7 @@ async fn password_errors(
         }
         ok
     };
-    if let Err(msg) = check_new_password(&form.new) {
+    if let Err(msg) = check_new_password(&form.new, &[&user.name, &user.email]) {
         errors.add("new", msg);
     } else if current_ok && form.new == form.current {
         errors.add("new", "Yeni parola mevcut paroladan farklı olmalı.");
@@ -219,7 +220,7 @@ pub async fn change_password(
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let errors = password_errors(&state, user.id, &form).await?;
+    let errors = password_errors(&state, &user, &form).await?;
     if !errors.is_empty() {
         return render_status(
             &PasswordPage { page, errors },

@@ -211,6 +211,55 @@ async fn password_change_ends_the_other_sessions_only() {
     );
 }
 
+/// Passwords long enough but easy to guess were accepted; now each is
+/// refused with Turkish advice, and the old password still works.
+#[tokio::test]
+async fn guessable_new_passwords_are_refused_with_advice() {
+    let app = spawn_app().await;
+    app.add_user(
+        "ayse.yilmaz@kurum.gov.tr",
+        "Ayşe Yılmaz",
+        &[Role::Staff],
+        &[],
+    );
+    let b = app.logged_in("ayse.yilmaz@kurum.gov.tr").await;
+    for weak in [
+        "1234567890",
+        "password12",
+        "qwertyuiop",
+        "ayse.yilmaz",
+        "Ankara2026",
+    ] {
+        let r = b
+            .post(
+                "/hesap/parola",
+                &[("current", PASSWORD), ("new", weak), ("confirm", weak)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{weak}");
+        assert!(
+            r.body.contains("Birbiriyle ilgisiz üç dört kelimeyi"),
+            "{weak}: {}",
+            r.body
+        );
+    }
+    let strong = "Kırmızı-Defter-Yağmur";
+    let r = b
+        .post(
+            "/hesap/parola",
+            &[("current", PASSWORD), ("new", strong), ("confirm", strong)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        app.browser()
+            .login("ayse.yilmaz@kurum.gov.tr", strong)
+            .await
+            .status,
+        303
+    );
+}
+
 #[tokio::test]
 async fn password_change_with_bad_input_changes_nothing() {
     let app = spawn_app().await;

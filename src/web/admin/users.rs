@@ -178,7 +178,7 @@ fn validate(form: &UserFields, values: &UserValues, is_new: bool) -> Result<Vali
     let password = if password.is_empty() && !is_new {
         None
     } else {
-        match check_new_password(password) {
+        match check_new_password(password, &[&values.name, &values.email]) {
             Ok(()) => Some(password.to_owned()),
             Err(m) => {
                 errors.add("password", m);
