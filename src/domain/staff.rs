@@ -5,7 +5,7 @@
 use super::email::Email;
 use super::phone::Msisdn;
 use super::tckn::Tckn;
-use super::text::lower_tr;
+use super::text::{Line, lower_tr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {
@@ -162,13 +162,13 @@ fn tidy(
     max: usize,
     errors: &mut Vec<(&'static str, String)>,
 ) -> String {
-    let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.is_empty() {
-        errors.push((field, format!("{label} boş bırakılamaz.")));
-    } else if s.chars().count() > max {
-        errors.push((field, format!("{label} en fazla {max} karakter olabilir.")));
+    match Line::parse(raw, label, max) {
+        Ok(line) => line.into_string(),
+        Err(m) => {
+            errors.push((field, m));
+            String::new()
+        }
     }
-    s
 }
 
 impl StaffInput {

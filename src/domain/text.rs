@@ -1,5 +1,6 @@
-//! Turkish text rules: case mapping (i→İ, ı→I) and a collation key for sorting
-//! names in Turkish alphabetical order (a b c ç d e f g ğ h ı i j … ö … ş … ü).
+//! Turkish text rules: case mapping (i→İ, ı→I), a collation key for sorting
+//! names in Turkish alphabetical order (a b c ç d e f g ğ h ı i j … ö … ş … ü),
+//! and [`Line`]/[`forbidden_char`]: what text a person may type in.
 
 /// Upper-cases with Turkish rules: `i` → `İ`, `ı` → `I`.
 pub fn upper_tr(s: &str) -> String {
@@ -46,6 +47,63 @@ pub fn sort_key(s: &str) -> Vec<u32> {
         .collect()
 }
 
+/// The first character no typed text may contain: control characters (NUL,
+/// ESC, …; tab and line breaks aside, which multi-line notes need) and the
+/// invisible marks that change the direction of text (U+202E "RIGHT-TO-LEFT
+/// OVERRIDE" makes "exe.pdf" read as "fdp.exe"), which would let a name or a
+/// note show one thing and mean another in lists, exports and letters.
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            )
+    })
+}
+
+/// The Turkish message for a forbidden character `c` in `label`.
+pub fn forbidden_message(label: &str, c: char) -> String {
+    format!(
+        "{label} görünmez bir denetim ya da yazı yönü karakteri içeriyor (U+{:04X}); \
+         metni kopyalamak yerine yeniden yazın.",
+        u32::from(c)
+    )
+}
+
+/// One line of typed text (a name, a title, a unit): spaces collapsed, at
+/// most `max` characters, no control or direction characters, no line
+/// breaks. Every name-like field of every form and import is read with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line(String);
+
+impl Line {
+    /// Reads `raw` as the field `label` ("Ad", "Unvan", …) for the messages.
+    pub fn parse(raw: &str, label: &str, max: usize) -> Result<Self, String> {
+        if let Some(c) =
+            forbidden_char(raw).or_else(|| raw.chars().find(|c| matches!(c, '\n' | '\r')))
+        {
+            return Err(forbidden_message(label, c));
+        }
+        let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if s.is_empty() {
+            return Err(format!("{label} boş bırakılamaz."));
+        }
+        if s.chars().count() > max {
+            return Err(format!("{label} en fazla {max} karakter olabilir."));
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +148,42 @@ mod tests {
         let mut names = vec!["Ayşe-Nur", "Ayşez", "Ayşe Nur"];
         names.sort_by_key(|n| sort_key(n));
         assert_eq!(names, vec!["Ayşe Nur", "Ayşez", "Ayşe-Nur"]);
+    }
+
+    #[test]
+    fn control_and_direction_characters_are_refused() {
+        for bad in [
+            "Ali\u{0}Veli",
+            "Ali\u{1b}[31mVeli",
+            "Ali \u{202E}ilev",
+            "\u{2066}Ayşe\u{2069}",
+            "Ali\u{7f}",
+            "Ali\u{85}",
+            "Ali\u{200F}",
+        ] {
+            let c = forbidden_char(bad).expect(bad);
+            let msg = Line::parse(bad, "Ad", 100).expect_err(bad);
+            assert!(msg.contains(&format!("U+{:04X}", u32::from(c))), "{msg}");
+        }
+        assert_eq!(forbidden_char("Notlar:\r\n\tikinci satır"), None);
+        assert_eq!(forbidden_char("Şükrü Öztürk-Çağlayan (İİBF) ﷺ عربي"), None);
+        assert!(
+            Line::parse("Ali\nVeli", "Ad", 100).is_err(),
+            "one line only"
+        );
+    }
+
+    #[test]
+    fn a_line_is_trimmed_and_bounded() {
+        assert_eq!(
+            Line::parse("  Ayşe   Nur ", "Ad", 100).map(Line::into_string),
+            Ok("Ayşe Nur".to_owned())
+        );
+        assert_eq!(
+            Line::parse(" ", "Ad", 100),
+            Err("Ad boş bırakılamaz.".to_owned())
+        );
+        assert!(Line::parse(&"ş".repeat(101), "Ad", 100).is_err());
+        assert!(Line::parse(&"ş".repeat(100), "Ad", 100).is_ok());
     }
 }

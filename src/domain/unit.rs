@@ -1,5 +1,7 @@
 //! Kinds of organisational unit (il müdürlüğü, kaymakamlık, birim…).
 
+use super::text::Line;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnitKind {
     Valilik,
@@ -43,15 +45,13 @@ impl UnitKind {
     }
 }
 
-/// A unit name as typed: trimmed, inner whitespace collapsed, 2–200 characters.
-pub fn parse_unit_name(raw: &str) -> Result<String, &'static str> {
-    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    match name.chars().count() {
-        0 => Err("Birim adı boş bırakılamaz."),
-        1 => Err("Birim adı en az 2 karakter olmalı."),
-        n if n > 200 => Err("Birim adı en fazla 200 karakter olabilir."),
-        _ => Ok(name),
+/// A unit name as typed: one [`Line`] of 2–200 characters.
+pub fn parse_unit_name(raw: &str) -> Result<String, String> {
+    let name = Line::parse(raw, "Birim adı", 200)?.into_string();
+    if name.chars().count() < 2 {
+        return Err("Birim adı en az 2 karakter olmalı.".to_owned());
     }
+    Ok(name)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use super::errors::AppError;
-use super::forms::FormErrors;
+use super::forms::{Form, FormErrors};
 use super::identity::{CurrentUser, client_ip, sha256_hex};
 use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession, random_token};
@@ -102,13 +102,13 @@ pub async fn login(
     req: HttpRequest,
     page: Page,
     session: TypedSession,
-    form: web::Form<LoginForm>,
+    form: Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let LoginForm {
         email,
         password,
         next,
-    } = form.into_inner();
+    } = form.0;
     let key = email.trim().to_lowercase();
     let now = state.clock.now_naive();
     let (outcome, checked) = check_login(&state, &req, key, password, now).await?;
@@ -217,9 +217,9 @@ pub async fn change_password(
     page: Page,
     session: TypedSession,
     user: CurrentUser,
-    form: web::Form<PasswordForm>,
+    form: Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let form = form.0;
     let errors = password_errors(&state, &user, &form).await?;
     if !errors.is_empty() {
         return render_status(

@@ -25,6 +25,9 @@ pub enum AppError {
     Busy,
     #[error("request too large")]
     TooLarge,
+    /// A form field held a control or direction character.
+    #[error("forbidden character U+{:04X}", u32::from(*.0))]
+    BadText(char),
     /// Any other refusal by the HTTP layer (a method not allowed, a
     /// malformed query string, …), with its status.
     #[error("rejected with {0}")]
@@ -83,13 +86,19 @@ impl ResponseError for AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadText(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Rejected(status) => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        let bad_text;
         let (title, message) = match self {
+            AppError::BadText(c) => {
+                bad_text = crate::domain::text::forbidden_message("Gönderilen form", *c);
+                ("Formda izin verilmeyen karakter var", bad_text.as_str())
+            }
             AppError::NotFound => (
                 "Sayfa bulunamadı",
                 "Aradığınız sayfa ya da kayıt bulunamadı.",

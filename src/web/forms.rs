@@ -9,6 +9,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use super::errors::AppError;
+use crate::domain::text::forbidden_char;
 
 /// A form read into `T`. Fields are read as text (`String`, `Option<String>`,
 /// `Vec<String>`) and parsed into domain types by the handler, so a bad
@@ -38,7 +39,8 @@ pub fn checked(value: &Option<String>) -> bool {
 }
 
 /// A URL-encoded body as its pairs (size limit and error page from the
-/// app's FormConfig), to read with [`FormData::parse`] into one or more typed
+/// app's FormConfig; a control or direction character anywhere is refused
+/// with a Turkish 422), to read with [`FormData::parse`] into one or more typed
 /// structs; [`Form`] does both for the usual one.
 #[derive(Debug, Default)]
 pub struct FormData(Vec<(String, String)>);
@@ -49,7 +51,20 @@ impl FromRequest for FormData {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let form = web::Form::<Vec<(String, String)>>::from_request(req, payload);
-        Box::pin(async move { Ok(FormData::new(form.await?.into_inner())) })
+        Box::pin(async move {
+            let pairs = form.await?.into_inner();
+            // Every field of every form: no control or direction characters
+            // (tab and line breaks allowed), so nothing stored can render
+            // as something else. Name-like fields say so next to the field
+            // (domain `Line`); this catches every other one.
+            if let Some(c) = pairs
+                .iter()
+                .find_map(|(k, v)| forbidden_char(k).or(forbidden_char(v)))
+            {
+                return Err(AppError::BadText(c).into());
+            }
+            Ok(FormData::new(pairs))
+        })
     }
 }
 

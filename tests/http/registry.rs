@@ -453,3 +453,70 @@ async fn the_queue_counts_filters_and_pages_by_keyset() {
         .await;
     assert!(filtered.body.contains("Kişi1 Deneme") && !filtered.body.contains("Kişi2 Deneme"));
 }
+
+/// NUL, ESC and the right-to-left override (which makes "exe.pdf" read
+/// "fdp.exe") are refused in every form and in every imported cell, with a
+/// Turkish message naming the character; nothing is written.
+#[tokio::test]
+async fn control_and_direction_characters_are_refused_in_forms_and_imports() {
+    let (app, mine, _, b) = setup().await;
+    for (bad, code) in [
+        ("Ayşe\u{202E}fdp.exe", "U+202E"),
+        ("Ayşe\u{0}", "U+0000"),
+        ("Ayşe\u{1b}[2J", "U+001B"),
+    ] {
+        let unit = mine.to_string();
+        let fields = [
+            ("tckn", tckn(9)),
+            ("first_name", bad.to_owned()),
+            ("last_name", "Yılmaz".to_owned()),
+            ("sicil_no", "9".to_owned()),
+            ("title", "Şef".to_owned()),
+            ("email", "ayse@kurum.gov.tr".to_owned()),
+            ("phone", "0532 123 45 67".to_owned()),
+            ("operator", "turkcell".to_owned()),
+            ("line_type", "faturali".to_owned()),
+            ("unit_id", unit),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b.post("/personel/yeni", &fields).await;
+        assert_eq!(r.status, 422, "{bad:?}");
+        assert!(
+            r.body.contains("Formda izin verilmeyen karakter var"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains(code), "{code}: {}", r.body);
+    }
+    assert_eq!(app.count("staff"), 0);
+
+    let file = csv(&[&format!(
+        "{};Ali\u{202E}cba;Veli;1;Şef;Çankaya Kaymakamlığı;ali@kurum.gov.tr;0532 111 22 33;Turkcell;Faturalı;Yok",
+        tckn(1)
+    )]);
+    let r = b.upload("/personel/ice-aktar", "liste.csv", file).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let preview = b.get(&r.location.expect("preview")).await;
+    assert!(
+        preview
+            .body
+            .contains("Ad görünmez bir denetim ya da yazı yönü karakteri içeriyor (U+202E)"),
+        "{}",
+        preview.body
+    );
+    assert_eq!(app.count("staff"), 0);
+
+    let admin = app.login_admin().await;
+    let r = admin
+        .post(
+            "/yonetim/birimler/yeni",
+            &[
+                ("province_id", "6"),
+                ("name", "Birim\u{2066}"),
+                ("kind", "birim"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("U+2066"));
+}

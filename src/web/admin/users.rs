@@ -10,6 +10,7 @@ use crate::db::{self, units::UnitRow, users::UserAccess};
 use crate::domain::auth::check_new_password;
 use crate::domain::email::Email;
 use crate::domain::role::Role;
+use crate::domain::text::Line;
 use crate::service::Actor;
 use crate::service::accounts::{self, UserInput, UserSaved};
 use crate::web::errors::AppError;
@@ -156,14 +157,12 @@ impl ValidUser {
     }
 }
 
-fn parse_person_name(raw: &str) -> Result<String, &'static str> {
-    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    match name.chars().count() {
-        0 => Err("Ad soyad boş bırakılamaz."),
-        1 => Err("Ad soyad en az 2 karakter olmalı."),
-        n if n > 200 => Err("Ad soyad en fazla 200 karakter olabilir."),
-        _ => Ok(name),
+fn parse_person_name(raw: &str) -> Result<String, String> {
+    let name = Line::parse(raw, "Ad soyad", 200)?.into_string();
+    if name.chars().count() < 2 {
+        return Err("Ad soyad en az 2 karakter olmalı.".to_owned());
     }
+    Ok(name)
 }
 
 fn validate(form: &UserFields, values: &UserValues, is_new: bool) -> Result<ValidUser, FormErrors> {
