@@ -31,6 +31,9 @@ pub struct Who {
     pub token: String,
 }
 
+/// (name, e-mail: `None` for anonymous, roles, officer units) of an account.
+type Kind = (&'static str, Option<&'static str>, Vec<Role>, Vec<i32>);
+
 /// What a route's `{id}` is filled with, and what decides whether an
 /// account reaches it: its unit and its owner's e-mail.
 #[derive(Debug, Clone, Copy)]
@@ -99,7 +102,7 @@ impl Matrix {
     async fn people(org: &Org) -> Vec<Who> {
         use Role::*;
         let (a, b) = (org.unit_a, org.unit_b);
-        let kinds: [(&str, Option<&'static str>, Vec<Role>, Vec<i32>); 10] = [
+        let kinds: [Kind; 10] = [
             ("anonymous", None, vec![], vec![]),
             ("officer A", Some(OFFICER_A_EMAIL), vec![Officer], vec![a]),
             ("officer B", Some(OFFICER_B_EMAIL), vec![Officer], vec![b]),
@@ -247,7 +250,7 @@ fn matches(expect: Expect, route: &Route, page: &Page) -> bool {
             .is_some_and(|l| l.starts_with("/giris"));
     match expect {
         Expect::Allowed => {
-            !matches!(page.status, 403 | 404 | 405)
+            !(403..=405).contains(&page.status) // forbidden, not found, wrong method
                 && page.status < 500
                 && (route.access == Access::Public || !to_login)
         }
