@@ -6,7 +6,9 @@
 //!
 //! POST cells carry a valid CSRF token and an empty (or stale) form, so an
 //! allowed cell is refused for its data, not for who sent it; an action the
-//! form does allow (confirming an empty import) is harmless.
+//! form does allow (confirming an empty import) is harmless. With the token,
+//! an anonymous POST is sent to the login page like a GET; without it every
+//! POST is refused before any guard (403, `csrf.rs` asks every POST route).
 
 use mobilimza::db;
 use mobilimza::domain::role::Role;
