@@ -45,15 +45,19 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code.trim())
     }
 
-    /// Roles whose scope is every unit (DESIGN.md §2); officers see their own units.
+    /// Roles whose scope is every unit's requests and batches (DESIGN.md §2);
+    /// officers see their own units. Admins manage accounts, units and
+    /// settings and read no requests: an admin who must read them also holds
+    /// the reviewer (or finance) role.
     pub fn sees_all_units(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Finance | Role::Admin)
+        matches!(self, Role::Reviewer | Role::Finance)
     }
 }
 
 /// Whether someone with `roles`, responsible for `unit_ids`, may see records
-/// of `unit_id`: reviewers, finance and admins see every unit; officers only
-/// the units they are responsible for; staff no unit (only their own record).
+/// of `unit_id`: reviewers and finance see every unit; officers only the
+/// units they are responsible for; staff no unit (only their own record);
+/// admins no unit (unless they hold one of those roles too).
 pub fn sees_unit(roles: &[Role], unit_ids: &[i32], unit_id: i32) -> bool {
     roles.iter().any(|r| r.sees_all_units())
         || (roles.contains(&Role::Officer) && unit_ids.contains(&unit_id))
@@ -84,7 +88,16 @@ mod tests {
             .into_iter()
             .filter(|r| r.sees_all_units())
             .collect();
-        assert_eq!(all, vec![Role::Reviewer, Role::Finance, Role::Admin]);
+        assert_eq!(all, vec![Role::Reviewer, Role::Finance]);
+    }
+
+    #[test]
+    fn admins_see_no_unit_unless_they_hold_a_reading_role_too() {
+        assert!(!sees_unit(&[Role::Admin], &[], 1));
+        assert!(!sees_unit(&[Role::Admin], &[1], 1), "admins have no units");
+        assert!(sees_unit(&[Role::Admin, Role::Reviewer], &[], 1));
+        assert!(sees_unit(&[Role::Admin, Role::Officer], &[1], 1));
+        assert!(!sees_unit(&[Role::Admin, Role::Officer], &[1], 2));
     }
 
     #[test]

@@ -16,7 +16,8 @@ pub fn list(conn: &mut AnyConnection, limit: i64) -> ServiceResult<Vec<(Batch, S
 }
 
 /// A batch with who opened it and the lines `actor` may see: reviewers and
-/// finance every line, officers their units' lines. `None` if the batch does
+/// finance every line, officers their units' lines, admins (by that role
+/// alone) and staff none. `None` if the batch does
 /// not exist or has no line for the actor.
 pub fn view(
     conn: &mut AnyConnection,

@@ -41,8 +41,9 @@ impl CurrentUser {
             .join(", ")
     }
 
-    /// Whether this user may see records of `unit_id`: reviewers, finance and
-    /// admins see every unit; officers only the units they are responsible for.
+    /// Whether this user may see records of `unit_id`: reviewers and finance
+    /// see every unit; officers only the units they are responsible for;
+    /// admins (by that role alone) and staff none.
     pub fn can_see_unit(&self, unit_id: i32) -> bool {
         sees_unit(&self.roles, &self.unit_ids, unit_id)
     }
@@ -240,5 +241,6 @@ mod tests {
         assert!(user(&[Role::Reviewer], &[]).can_see_unit(4));
         assert!(user(&[Role::Finance], &[]).can_see_unit(4));
         assert!(!user(&[Role::Staff], &[3]).can_see_unit(3));
+        assert!(!user(&[Role::Admin], &[]).can_see_unit(3));
     }
 }

@@ -14,6 +14,7 @@ pub mod followup;
 pub mod forms;
 pub mod home;
 pub mod identity;
+pub mod inventory;
 pub mod me;
 pub mod page;
 pub mod requests;
@@ -29,9 +30,11 @@ use crate::domain::role::Role;
 use identity::{require_login, role_guard};
 
 /// Every route of the portal. Area scopes carry their role guard, so a handler
-/// inside one can rely on the role; unit scope is checked per record with
-/// [`identity::CurrentUser::ensure_unit`]. Links and redirects to these
-/// routes come from [`crate::paths`]; change both together (its test checks).
+/// inside one can rely on the role; unit scope is checked per record in the
+/// services (another unit's record is "not found"). Links and redirects to
+/// these routes come from [`crate::paths`]; every route, with who may use
+/// it, is listed in [`inventory::ROUTES`]; change all three together (their
+/// tests check).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/app.css", web::get().to(home::stylesheet))

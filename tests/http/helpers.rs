@@ -354,6 +354,24 @@ impl Browser {
         .await
     }
 
+    /// POST a form exactly as given (no token added) with extra headers,
+    /// e.g. the `Origin` a browser on another site would send.
+    pub async fn post_raw_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut req = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        Self::read(req.send().await.expect("POST")).await
+    }
+
     /// The CSRF token of this browser's session, read from a page.
     pub async fn token(&self) -> String {
         let page = self.get("/giris").await;

@@ -12,6 +12,7 @@ mod expiry;
 mod fees;
 mod helpers;
 mod lifecycle;
+mod matrix;
 mod registry;
 mod roles;
 mod site;

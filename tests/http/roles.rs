@@ -106,3 +106,38 @@ async fn anonymous_visitors_are_sent_to_login() {
         Some("/giris")
     );
 }
+
+/// Admins manage accounts, units and settings; by that role alone they read
+/// no request and no batch (README "Roles"). With the reviewer role too they
+/// read both.
+#[tokio::test]
+async fn admins_read_requests_and_batches_only_with_a_reading_role() {
+    use mobilimza::db::requests::RequestUpdate;
+    use mobilimza::domain::workflow::State;
+
+    let app = spawn_org().await;
+    let staff = app.add_staff_record();
+    let id = app.add_request(staff, State::Submitted, app.officer_a);
+    let now = mobilimza::clock::Clock::now_naive(app.clock.as_ref());
+    let batch = mobilimza::db::batches::create(&mut app.conn(), app.reviewer, now).expect("batch");
+    app.set_request(
+        id,
+        &RequestUpdate {
+            batch_id: Some(batch),
+            ..Default::default()
+        },
+    );
+    app.add_user(
+        "yonetici-sef@kurum.gov.tr",
+        "Yönetici Şef",
+        &[Role::Admin, Role::Reviewer],
+        &[],
+    );
+    let admin = app.login_admin().await;
+    let both = app.logged_in("yonetici-sef@kurum.gov.tr").await;
+    for path in [format!("/talep/{id}"), format!("/parti/{batch}")] {
+        assert_eq!(admin.get(&path).await.status, 404, "admin → {path}");
+        assert_eq!(both.get(&path).await.status, 200, "admin+reviewer → {path}");
+    }
+    assert_eq!(admin.get("/mutabakat").await.status, 403);
+}
