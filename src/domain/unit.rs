@@ -80,14 +80,14 @@ mod tests {
     fn name_length_bounds() {
         assert_eq!(
             parse_unit_name(" Ç "),
-            Err("Birim adı en az 2 karakter olmalı.")
+            Err("Birim adı en az 2 karakter olmalı.".to_owned())
         );
         assert_eq!(parse_unit_name("İl"), Ok("İl".into()));
         let longest = "ş".repeat(200);
         assert_eq!(parse_unit_name(&longest), Ok(longest.clone()));
         assert_eq!(
             parse_unit_name(&"ş".repeat(201)),
-            Err("Birim adı en fazla 200 karakter olabilir.")
+            Err("Birim adı en fazla 200 karakter olabilir.".to_owned())
         );
     }
 

@@ -2,6 +2,8 @@
 //! what a user may see (a Turkish page with the right status); `Internal`
 //! carries the cause chain for the log and shows only a reference number.
 
+use std::borrow::Cow;
+
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
@@ -78,26 +80,16 @@ struct ErrorPage<'a> {
     reference: Option<String>,
 }
 
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest => StatusCode::BAD_REQUEST,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::BadText(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Rejected(status) => *status,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let bad_text;
+impl AppError {
+    /// The page's title and message.
+    fn words(&self) -> (&'static str, Cow<'static, str>) {
         let (title, message) = match self {
             AppError::BadText(c) => {
-                bad_text = crate::domain::text::forbidden_message("Gönderilen form", *c);
-                ("Formda izin verilmeyen karakter var", bad_text.as_str())
+                let text = crate::domain::text::forbidden_message("Gönderilen form", *c);
+                return (
+                    "Formda izin verilmeyen karakter var",
+                    Cow::Owned(format!("{text} Hiçbir değişiklik yapılmadı.")),
+                );
             }
             AppError::NotFound => (
                 "Sayfa bulunamadı",
@@ -133,6 +125,26 @@ impl ResponseError for AppError {
                 "İşleminiz tamamlanamadı. Sorun sürerse aşağıdaki başvuru numarasıyla destek birimine bildirin.",
             ),
         };
+        (title, Cow::Borrowed(message))
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadText(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Rejected(status) => *status,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (title, message) = self.words();
         let reference = match self {
             AppError::Internal(e) => {
                 let id = uuid_like();
@@ -144,10 +156,10 @@ impl ResponseError for AppError {
         let page = ErrorPage {
             status: self.status_code().as_u16(),
             title,
-            message,
+            message: &message,
             reference,
         };
-        let body = page.render().unwrap_or_else(|_| message.to_owned());
+        let body = page.render().unwrap_or_else(|_| message.to_string());
         let mut resp = HttpResponse::build(self.status_code());
         if matches!(self, AppError::Busy) {
             resp.insert_header(("Retry-After", "5"));
