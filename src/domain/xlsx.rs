@@ -163,6 +163,7 @@ struct Package<'b> {
 impl<'b> Package<'b> {
     /// Opens the archive and checks the declared sizes of all its entries.
     fn open(bytes: &'b [u8], limits: &Limits) -> Result<Self, XlsxError> {
+        check_entry_claims(bytes, limits.max_entries)?;
         let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(zip_error)?;
         if zip.len() > limits.max_entries {
             return Err(XlsxError::TooLarge);
@@ -345,6 +346,37 @@ impl<'b> Package<'b> {
                 _ => {}
             }
         }
+    }
+}
+
+/// The zip reader reserves room for as many entries as a ZIP64 end record
+/// claims, up to the archive's length in entries: for 8 MB, gigabytes. So a
+/// ZIP64 archive (an end record preceded by a ZIP64 locator) whose ZIP64
+/// records claim more entries than allowed is refused before it is opened.
+/// Plain zips claim at most 65 535 entries, which is harmless.
+fn check_entry_claims(bytes: &[u8], max_entries: usize) -> Result<(), XlsxError> {
+    let at = |sig: &'static [u8; 4]| {
+        bytes
+            .windows(4)
+            .enumerate()
+            .filter(move |(_, w)| w == sig)
+            .map(|(i, _)| i)
+    };
+    let zip64 = at(b"PK\x05\x06")
+        .any(|i| i >= 20 && bytes.get(i - 20..i - 16) == Some(b"PK\x06\x07".as_slice()));
+    if !zip64 {
+        return Ok(());
+    }
+    let too_many = at(b"PK\x06\x06").any(|i| {
+        let entries = bytes
+            .get(i + 32..i + 40)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes);
+        entries > max_entries as u64
+    });
+    match too_many {
+        true => Err(XlsxError::TooLarge),
+        false => Ok(()),
     }
 }
 
@@ -1524,6 +1556,45 @@ mod tests {
             read(&no_rels, &Limits::UPLOAD),
             Err(XlsxError::Unreadable(_))
         ));
+    }
+
+    #[test]
+    fn zip64_claims_of_millions_of_entries_are_refused_before_opening() {
+        let mut bytes = book(&sheet_xml(""), &shared_xml(&[]));
+        let eocd = bytes.len() - 22;
+        assert_eq!(&bytes[eocd..eocd + 4], b"PK\x05\x06");
+        let cd_size = u64::from(u32::from_le_bytes(
+            bytes[eocd + 12..eocd + 16].try_into().expect("4"),
+        ));
+        let cd_start = u64::from(u32::from_le_bytes(
+            bytes[eocd + 16..eocd + 20].try_into().expect("4"),
+        ));
+        bytes.truncate(eocd);
+        let record_at = bytes.len() as u64;
+        let claim: u64 = 5_000_000;
+        // ZIP64 end record, its locator, then the end record pointing at them.
+        bytes.extend_from_slice(b"PK\x06\x06");
+        bytes.extend_from_slice(&44u64.to_le_bytes());
+        bytes.extend_from_slice(&[45, 0, 45, 0]);
+        bytes.extend_from_slice(&[0; 8]);
+        for n in [claim, claim, cd_size, cd_start] {
+            bytes.extend_from_slice(&n.to_le_bytes());
+        }
+        bytes.extend_from_slice(b"PK\x06\x07");
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&record_at.to_le_bytes());
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(b"PK\x05\x06");
+        bytes.extend_from_slice(&[0; 4]);
+        bytes.extend_from_slice(&[0xFF; 4]);
+        bytes.extend_from_slice(&[0xFF; 8]);
+        bytes.extend_from_slice(&[0; 2]);
+        assert_eq!(read(&bytes, &Limits::UPLOAD), Err(XlsxError::TooLarge));
+        assert_eq!(check_entry_claims(&bytes, 5_000_000), Ok(()));
+        // A plain zip is not searched for ZIP64 records.
+        let mut plain = book(&sheet_xml(""), &shared_xml(&[]));
+        plain.splice(0..0, b"PK\x06\x06".iter().copied().chain([0xFF; 40]));
+        assert_eq!(check_entry_claims(&plain, 10), Ok(()));
     }
 
     #[test]
