@@ -60,8 +60,9 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// For lists uploaded through the portal (at most 8 MB compressed): a
-    /// list of 20 000 rows of 50 columns fits; a zip bomb does not.
+    /// For lists uploaded through the portal (at most 8 MB compressed): the
+    /// XML of 20 000 rows of a dozen text columns takes a third to a half of
+    /// a part; a zip bomb does not fit. Peak memory stays in the tens of MB.
     pub const UPLOAD: Limits = Limits {
         max_entries: 10_000,
         max_total_bytes: 96 * MIB as u64,
@@ -314,6 +315,10 @@ impl<'b> Package<'b> {
         }
     }
 
+    /// Streams the sheet's rows to `each_row`, one at a time. The sheet's
+    /// `<dimension>` is neither trusted nor needed: nothing is allocated by
+    /// it, and refusing by it would refuse sheets whose formatting (not
+    /// values) reaches far; the limits apply to the cells that hold values.
     fn stream_rows<E: From<XlsxError>>(
         &mut self,
         path: &str,
