@@ -20,3 +20,4 @@ pub mod text;
 pub mod time;
 pub mod unit;
 pub mod workflow;
+pub mod xlsx;

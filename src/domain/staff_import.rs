@@ -8,13 +8,11 @@
 //! *content*: every cell is handed on as typed and `StaffInput::validate`
 //! decides whether it is acceptable. Pure: no I/O besides reading the bytes.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::staff::StaffInput;
 use super::text::lower_tr;
+use super::xlsx::{self, Cell};
 
 /// Upper bound on data rows per file; keeps one upload from tying up the
 /// server and matches what the review screen can reasonably show.
@@ -120,6 +118,21 @@ pub enum ImportError {
     NoRows,
     #[error("Dosya en fazla 20.000 satır içerebilir.")]
     TooManyRows,
+    /// An XLSX file over one of the reader's other limits (size, columns,
+    /// cell length) or nested inside itself.
+    #[error("{0}")]
+    Xlsx(xlsx::XlsxError),
+}
+
+impl From<xlsx::XlsxError> for ImportError {
+    fn from(e: xlsx::XlsxError) -> Self {
+        match e {
+            xlsx::XlsxError::Unreadable(_) => ImportError::Unreadable(e.to_string()),
+            xlsx::XlsxError::NoWorksheet => ImportError::Empty,
+            xlsx::XlsxError::TooManyRows(_) => ImportError::TooManyRows,
+            e => ImportError::Xlsx(e),
+        }
+    }
 }
 
 /// Decides how to read an upload. The content wins over the name: a workbook
@@ -392,47 +405,37 @@ fn windows_1254(b: u8) -> char {
 // ---------------------------------------------------------------------------
 // XLSX
 
+/// What the XLSX reader may take from an upload. Rows: the data rows plus
+/// room for a header and title rows above it; `RowCollector` counts the
+/// data rows exactly.
+const XLSX_LIMITS: xlsx::Limits = xlsx::Limits {
+    max_rows: MAX_ROWS + 50,
+    ..xlsx::Limits::UPLOAD
+};
+
+/// The first visible worksheet, streamed: row numbers are the sheet's own,
+/// whatever row the list starts on.
 fn read_xlsx(bytes: &[u8], rows: &mut RowCollector) -> Result<(), ImportError> {
-    let unreadable = |e: calamine::XlsxError| {
-        ImportError::Unreadable(format!("Excel (XLSX) dosyası açılamadı ({e})."))
-    };
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    // The first visible worksheet: a leftover hidden sheet or a chart placed
-    // first should not hide the list the officer is looking at.
-    let sheets = workbook.sheets_metadata();
-    let name = sheets
-        .iter()
-        .find(|s| s.typ == SheetType::WorkSheet && s.visible == SheetVisible::Visible)
-        .or_else(|| sheets.iter().find(|s| s.typ == SheetType::WorkSheet))
-        .map(|s| s.name.clone());
-    let Some(name) = name else {
-        return Err(ImportError::Empty);
-    };
-    let range = workbook.worksheet_range(&name).map_err(unreadable)?;
-    // The range starts at the first used cell, not at A1.
-    let (first_row, _) = range.start().unwrap_or((0, 0));
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        rows.push(first_row as usize + i + 1, &cells)?;
-    }
-    Ok(())
+    xlsx::read_first_sheet(bytes, &XLSX_LIMITS, |line, cells| {
+        let cells: Vec<String> = cells.iter().map(cell_text).collect();
+        rows.push(line, &cells)
+    })
 }
 
 /// A cell as the officer reads it on screen. T.C. and phone numbers are often
 /// typed into number cells, so whole numbers must not come back as
 /// "10000000146.0" or "1.0000000146e10".
-fn cell_text(cell: &Data) -> String {
+/// Dates are shown as their serial numbers, as before.
+fn cell_text(cell: &Cell) -> String {
     match cell {
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => float_text(*f),
-        Data::Bool(true) => "var".to_owned(),
-        Data::Bool(false) => "yok".to_owned(),
-        Data::DateTime(dt) => float_text(dt.as_f64()),
+        Cell::Text(s) => s.clone(),
+        Cell::Number(f) => float_text(*f),
+        Cell::Bool(true) => "var".to_owned(),
+        Cell::Bool(false) => "yok".to_owned(),
         // Kept (e.g. "#N/A") so validation names the cell instead of calling
         // it empty.
-        Data::Error(e) => e.to_string(),
-        Data::Empty => String::new(),
+        Cell::Error(e) => e.clone(),
+        Cell::Empty => String::new(),
     }
 }
 
@@ -797,6 +800,70 @@ mod tests {
         assert_eq!(rows[1].line, 6);
         assert_eq!(rows[1].input.sicil_no, "7.5");
         assert_eq!(rows[1].input.first_name, "");
+    }
+
+    #[test]
+    fn xlsx_list_may_start_right_of_column_a() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (col, (h, v)) in TEMPLATE_HEADERS.iter().zip(TEMPLATE_EXAMPLE).enumerate() {
+            let col = col as u16 + 2;
+            sheet.write_string(3, col, *h).expect("header");
+            sheet.write_string(4, col, v).expect("cell");
+        }
+        let bytes = workbook.save_to_buffer().expect("saves");
+        assert_eq!(
+            parse(FileKind::Xlsx, &bytes).expect("parses"),
+            vec![example_row(5)]
+        );
+    }
+
+    #[test]
+    fn xlsx_over_the_row_limit_is_an_error() {
+        let write = |data_rows: u32| {
+            let mut workbook = Workbook::new();
+            let sheet = workbook.add_worksheet();
+            for (col, h) in TEMPLATE_HEADERS.iter().enumerate() {
+                sheet.write_string(0, col as u16, *h).expect("header");
+            }
+            for row in 1..=data_rows {
+                sheet.write_number(row, 0, 10_000_000_146.0).expect("cell");
+            }
+            workbook.save_to_buffer().expect("saves")
+        };
+        let rows = parse(FileKind::Xlsx, &write(MAX_ROWS as u32)).expect("the limit");
+        assert_eq!(rows.len(), MAX_ROWS);
+        assert_eq!(rows[MAX_ROWS - 1].line, MAX_ROWS + 1);
+        assert_eq!(
+            parse(FileKind::Xlsx, &write(MAX_ROWS as u32 + 1)),
+            Err(ImportError::TooManyRows)
+        );
+    }
+
+    #[test]
+    fn xlsx_reader_errors_keep_the_import_messages() {
+        let unreadable = ImportError::from(xlsx::XlsxError::Unreadable("x".into()));
+        assert!(matches!(unreadable, ImportError::Unreadable(_)));
+        assert_eq!(
+            unreadable.to_string(),
+            "Dosya okunamadı: Excel (XLSX) dosyası açılamadı (x)."
+        );
+        assert_eq!(
+            ImportError::from(xlsx::XlsxError::TooManyRows(20_050)),
+            ImportError::TooManyRows
+        );
+        assert_eq!(
+            ImportError::from(xlsx::XlsxError::NoWorksheet),
+            ImportError::Empty
+        );
+        let columns = xlsx::XlsxError::TooManyColumns {
+            max: 50,
+            cell: "AY2".into(),
+        };
+        assert_eq!(
+            ImportError::from(columns.clone()).to_string(),
+            columns.to_string()
+        );
     }
 
     #[test]
