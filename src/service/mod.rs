@@ -29,6 +29,7 @@ pub mod units;
 use chrono::NaiveDateTime;
 
 use crate::db::{self, AnyConnection, audit::AuditEntry};
+use crate::domain::audit::AuditAction;
 use crate::domain::role::{Role, sees_unit};
 use crate::domain::workflow;
 
@@ -156,10 +157,11 @@ impl From<diesel::r2d2::PoolError> for ServiceError {
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 /// The audit row of a change, written in the change's transaction.
+/// `detail` is plain Turkish (old → new values where something changed).
 pub fn audit(
     conn: &mut AnyConnection,
     actor: &Actor,
-    action: &str,
+    action: AuditAction,
     target: &str,
     detail: &str,
     now: NaiveDateTime,
@@ -169,7 +171,7 @@ pub fn audit(
         &AuditEntry {
             at: now,
             actor_id: actor.id,
-            action,
+            action: &action.code(),
             target,
             detail,
             ip: &actor.origin,
