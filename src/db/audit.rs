@@ -5,29 +5,126 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{audit_log, users};
+use crate::domain::audit_chain::{Content, Link};
 
-#[derive(Debug, Clone)]
-pub struct AuditEntry<'a> {
+/// One row as stored, seal included. Rows are only ever inserted: triggers
+/// refuse UPDATE and DELETE on both backends.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct ChainRow {
+    pub id: i64,
     pub at: NaiveDateTime,
     pub actor_id: Option<i32>,
-    pub action: &'a str,
-    pub target: &'a str,
-    pub detail: &'a str,
-    pub ip: &'a str,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub ip: String,
+    pub prev_hash: String,
+    pub hash: String,
 }
 
-pub fn record(conn: &mut AnyConnection, e: &AuditEntry<'_>) -> QueryResult<()> {
+impl ChainRow {
+    pub fn content(&self) -> Content<'_> {
+        Content {
+            id: self.id,
+            at: self.at,
+            actor_id: self.actor_id,
+            action: &self.action,
+            target: &self.target,
+            detail: &self.detail,
+            ip: &self.ip,
+        }
+    }
+
+    pub fn link(&self) -> Link<'_> {
+        Link {
+            content: self.content(),
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
+    }
+}
+
+/// The advisory lock that serialises appends on PostgreSQL ("mobilimz").
+const CHAIN_LOCK: i64 = 0x6D6F_6269_6C69_6D7A;
+
+/// Makes this transaction the only one appending until it ends, so the
+/// chain stays linear. SQLite write transactions already hold the database
+/// write lock (`BEGIN IMMEDIATE`, see [`super::transaction`]); PostgreSQL
+/// takes a transaction-scoped advisory lock.
+pub fn lock_chain(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Sqlite(_) => Ok(()),
+        AnyConnection::Postgresql(c) => diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(CHAIN_LOCK)
+            .execute(c)
+            .map(drop),
+    }
+}
+
+/// The highest id, sealed or not.
+pub fn max_id(conn: &mut AnyConnection) -> QueryResult<Option<i64>> {
+    audit_log::table
+        .select(diesel::dsl::max(audit_log::id))
+        .first(conn)
+}
+
+/// The lowest id.
+pub fn min_id(conn: &mut AnyConnection) -> QueryResult<Option<i64>> {
+    audit_log::table
+        .select(diesel::dsl::min(audit_log::id))
+        .first(conn)
+}
+
+/// The last sealed row: the one the next row follows.
+pub fn last_sealed(conn: &mut AnyConnection) -> QueryResult<Option<ChainRow>> {
+    audit_log::table
+        .filter(audit_log::hash.ne(""))
+        .order(audit_log::id.desc())
+        .select(ChainRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &ChainRow) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::at.eq(e.at),
-            audit_log::actor_id.eq(e.actor_id),
-            audit_log::action.eq(e.action),
-            audit_log::target.eq(e.target),
-            audit_log::detail.eq(e.detail),
-            audit_log::ip.eq(e.ip),
-        ))
+        .values(row)
         .execute(conn)
         .map(drop)
+}
+
+/// Up to `limit` rows after id `after`, in id order: the chain in chunks.
+pub fn chain_after(conn: &mut AnyConnection, after: i64, limit: i64) -> QueryResult<Vec<ChainRow>> {
+    audit_log::table
+        .filter(audit_log::id.gt(after))
+        .order(audit_log::id)
+        .limit(limit)
+        .select(ChainRow::as_select())
+        .load(conn)
+}
+
+/// Up to `limit` unsealed rows after id `after`, in id order.
+pub fn unsealed_after(
+    conn: &mut AnyConnection,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<ChainRow>> {
+    audit_log::table
+        .filter(audit_log::id.gt(after))
+        .filter(audit_log::hash.eq(""))
+        .order(audit_log::id)
+        .limit(limit)
+        .select(ChainRow::as_select())
+        .load(conn)
+}
+
+/// The id of the row whose seal is `hash`, if one exists.
+pub fn id_of_hash(conn: &mut AnyConnection, hash: &str) -> QueryResult<Option<i64>> {
+    audit_log::table
+        .filter(audit_log::hash.eq(hash))
+        .select(audit_log::id)
+        .first(conn)
+        .optional()
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -56,11 +153,4 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<AuditRow>
             audit_log::ip,
         ))
         .load(conn)
-}
-
-pub fn count_action(conn: &mut AnyConnection, action: &str) -> QueryResult<i64> {
-    audit_log::table
-        .filter(audit_log::action.eq(action))
-        .count()
-        .get_result(conn)
 }

@@ -2,6 +2,7 @@
 //! an invalid value afterwards.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod auth;
 pub mod billing;
 pub mod contact;

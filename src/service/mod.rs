@@ -9,6 +9,7 @@
 //! caller reports without details.
 
 pub mod accounts;
+pub mod audit_trail;
 pub mod batches;
 pub mod billing;
 pub mod contact;
@@ -28,7 +29,7 @@ pub mod units;
 
 use chrono::NaiveDateTime;
 
-use crate::db::{self, AnyConnection, audit::AuditEntry};
+use crate::db::AnyConnection;
 use crate::domain::audit::AuditAction;
 use crate::domain::role::{Role, sees_unit};
 use crate::domain::workflow;
@@ -156,7 +157,8 @@ impl From<diesel::r2d2::PoolError> for ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
-/// The audit row of a change, written in the change's transaction.
+/// The audit row of a change, written in the change's transaction and
+/// sealed into the chain (see [`audit_trail`]).
 /// `detail` is plain Turkish (old → new values where something changed).
 pub fn audit(
     conn: &mut AnyConnection,
@@ -166,9 +168,9 @@ pub fn audit(
     detail: &str,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    db::audit::record(
+    audit_trail::append(
         conn,
-        &AuditEntry {
+        &audit_trail::Entry {
             at: now,
             actor_id: actor.id,
             action: &action.code(),
