@@ -9,6 +9,7 @@
 //! caller reports without details.
 
 pub mod accounts;
+pub mod audit_log;
 pub mod audit_trail;
 pub mod batches;
 pub mod billing;
