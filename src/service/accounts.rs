@@ -194,6 +194,9 @@ impl UserInput {
 }
 
 fn roles_text(roles: &[Role]) -> String {
+    let mut roles = roles.to_vec();
+    roles.sort();
+    roles.dedup();
     let labels: Vec<String> = roles.iter().map(|r| r.label().to_owned()).collect();
     list_or_none(&labels)
 }
