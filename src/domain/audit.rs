@@ -306,6 +306,7 @@ fn text_label(raw: &str) -> String {
     let named = match parts.as_slice() {
         ["nes_hold"] => Some("NES SMS beklemesi".to_owned()),
         ["database"] => Some("Veritabanı".to_owned()),
+        ["audit_log"] => Some("Denetim kaydı".to_owned()),
         ["kdv"] => Some("KDV genel oranı".to_owned()),
         ["sertifika", o] => operator(o).map(|o| format!("Sertifika ücreti — {o}")),
         ["aylik", o, l] => operator(o)
@@ -389,6 +390,7 @@ mod tests {
             ("fees:9", "Ücret satırı #9"),
             ("2026-10", "Aylık ücretler, Ekim 2026"),
             ("nes_hold", "NES SMS beklemesi"),
+            ("audit_log", "Denetim kaydı"),
             ("kdv", "KDV genel oranı"),
             ("sertifika:turkcell", "Sertifika ücreti — Turkcell"),
             ("csv", "CSV dosyası"),

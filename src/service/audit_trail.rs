@@ -66,11 +66,19 @@ pub fn append(conn: &mut AnyConnection, entry: &Entry<'_>) -> ServiceResult<()> 
     let key = key()?;
     db::transaction(conn, |conn| {
         db::audit::lock_chain(conn)?;
-        let mut last = db::audit::last_sealed(conn)?;
-        if last.is_none() && db::audit::max_id(conn)?.is_some() {
-            last = Some(seal_legacy(conn, key, entry.at)?);
-        }
-        let next = db::audit::max_id(conn)?.map_or(1, |id| id + 1);
+        let max = db::audit::max_id(conn)?;
+        let last = match db::audit::last_sealed(conn)? {
+            None if max.is_some() => Some(seal_legacy(conn, key, entry.at)?),
+            last => last,
+        };
+        // After a row inserted outside the portal (unsealed), the chain goes
+        // on from the last sealed row; audit-verify names the intruder.
+        // (The legacy seal row, just inserted, is newer than `max`.)
+        let next = max
+            .into_iter()
+            .chain(last.as_ref().map(|r| r.id))
+            .max()
+            .map_or(1, |id| id + 1);
         let prev = last.map_or_else(|| GENESIS.to_owned(), |r| r.hash);
         insert_sealed(conn, key, next, prev, entry)?;
         Ok(())
@@ -149,7 +157,7 @@ fn seal_legacy(
         action: &code,
         target: "audit_log",
         detail: &detail,
-        ip: "sistem",
+        ip: "portal",
     };
     insert_sealed(conn, key, next, prev, &entry)
 }
