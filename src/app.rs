@@ -20,6 +20,7 @@ use chrono::NaiveDateTime;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError, DatabaseUrl};
 use crate::db::{self, AnyConnection, DbPool};
+use crate::domain::audit_chain::AuditKey;
 use crate::domain::workflow::State;
 use crate::password::{PasswordGate, PasswordHasher};
 use crate::service::ServiceResult;
@@ -44,9 +45,17 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Also installs the audit key and seals audit rows from before the
+    /// chain (the first start after the upgrade).
     pub fn new(config: Config, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        install_audit_key(&config)?;
         let passwords = PasswordGate::per_core(PasswordHasher::new(config.argon2)?);
-        let demo = db::settings::is_demo(&mut *pool.get()?)?;
+        let mut conn = pool.get()?;
+        if crate::service::audit_trail::seal_pending(&mut conn, clock.now_naive())? {
+            tracing::info!("zincir öncesi denetim kayıtları mühürlendi");
+        }
+        let demo = db::settings::is_demo(&mut conn)?;
+        drop(conn);
         Ok(Self {
             pool,
             config,
@@ -88,6 +97,40 @@ pub fn resolve_session_key(config: &Config) -> anyhow::Result<Key> {
             Ok(Key::generate())
         }
     }
+}
+
+/// The key that seals the audit log, in this order: `AUDIT_KEY`; a key
+/// derived from `SESSION_KEY`; on SQLite, one derived from the session key
+/// file beside the database (created on first start, like the session key);
+/// otherwise (PostgreSQL over plain http without either variable) a fixed,
+/// publicly known development key, with a warning. A derived key changes
+/// with its session key: set `AUDIT_KEY` before rotating `SESSION_KEY`, or
+/// rows sealed before no longer verify.
+pub fn resolve_audit_key(config: &Config) -> anyhow::Result<AuditKey> {
+    if let Some(key) = &config.audit_key {
+        return Ok(key.clone());
+    }
+    if let Some(bytes) = &config.session_key {
+        return Ok(AuditKey::derive(bytes));
+    }
+    match &config.database {
+        DatabaseUrl::Sqlite(_) => Ok(AuditKey::derive(resolve_session_key(config)?.master())),
+        DatabaseUrl::Postgres(_) => {
+            tracing::warn!(
+                "AUDIT_KEY ve SESSION_KEY verilmedi: denetim kaydı herkesçe bilinen bir geliştirme \
+                 anahtarıyla mühürleniyor; sahte kayıtlara karşı koruma yok. AUDIT_KEY ayarlayın."
+            );
+            Ok(AuditKey::development())
+        }
+    }
+}
+
+/// Resolves the audit key and installs it for this process (see
+/// `service::audit_trail`): every command that writes audit rows calls this
+/// before its first write.
+pub fn install_audit_key(config: &Config) -> anyhow::Result<()> {
+    crate::service::audit_trail::install_key(resolve_audit_key(config)?)?;
+    Ok(())
 }
 
 fn load_or_create_key_file(path: &Path) -> anyhow::Result<Key> {

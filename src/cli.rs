@@ -1,6 +1,8 @@
-//! The subcommands behind `main.rs`: serve, migrate, create-user, seed-demo, demo.
+//! The subcommands behind `main.rs`: serve, migrate, create-user, seed-demo,
+//! demo, billing-run, audit-verify.
 
 use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
@@ -15,6 +17,7 @@ use crate::domain::role::Role;
 use crate::password::PasswordHasher;
 use crate::service::Actor;
 use crate::service::accounts::{self, UserInput, UserSaved};
+use crate::service::audit_trail::{self, ChainReport};
 
 #[derive(Debug, Parser)]
 #[command(name = "mobilimza", version, about = "Mobil İmza Talep Portalı")]
@@ -56,10 +59,25 @@ pub enum Command {
         #[arg(long)]
         month: Option<String>,
     },
+    /// Denetim kaydının mühür zincirini baştan sona doğrular; bozuksa ilk bozuk kaydı adıyla söyler (çıkış kodu 1).
+    AuditVerify,
 }
 
-pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+/// Runs one subcommand; the exit code is 1 when `audit-verify` finds the
+/// chain broken (errors are returned instead).
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
+    if !matches!(cli.command, Command::Migrate) {
+        // Every other command may write audit rows (or checks them).
+        crate::app::install_audit_key(&config)?;
+    }
     match cli.command {
+        Command::AuditVerify => audit_verify(&config),
+        command => run_other(command, config).await.map(|()| ExitCode::SUCCESS),
+    }
+}
+
+async fn run_other(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
         Command::Serve => crate::app::serve(config).await,
         Command::Migrate => {
             let mut conn = db::connect(&config.database)?;
@@ -90,6 +108,40 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             }
             crate::app::serve(config).await
         }
+        Command::AuditVerify => audit_verify(&config).map(drop),
+    }
+}
+
+/// `mobilimza audit-verify`: the verdict on standard output, exit code 1
+/// when the chain is broken.
+fn audit_verify(config: &Config) -> anyhow::Result<ExitCode> {
+    let pool = db::open(&config.database)?;
+    let mut conn = pool.get()?;
+    let report = audit_trail::verify(&mut conn, SystemClock.now_naive())?;
+    let (lines, ok) = verdict(&report);
+    for line in lines {
+        println!("{line}");
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The lines `audit-verify` prints, and whether the chain is intact.
+pub fn verdict(report: &ChainReport) -> (Vec<String>, bool) {
+    match &report.broken {
+        None => {
+            let mut lines = vec![format!("Denetim kaydı sağlam: {} kayıt", report.rows)];
+            if let Some((id, hash)) = &report.last {
+                lines.push(format!(
+                    "Son kayıt #{id}, mühür {hash} (sondan silinen kayıtları görmek için bu satırı başka bir yerde saklayın)"
+                ));
+            }
+            (lines, true)
+        }
+        Some(broken) => (vec![format!("Denetim kaydı bozuk: {broken}")], false),
     }
 }
 

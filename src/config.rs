@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use base64::Engine;
 
+use crate::domain::audit_chain::AuditKey;
+
 /// Where the data lives: the embedded SQLite file (default) or PostgreSQL.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -150,6 +152,9 @@ pub struct Config {
     /// 64 bytes when given; `None` means "derive the embedded default" (see
     /// `app::resolve_session_key`).
     pub session_key: Option<Vec<u8>>,
+    /// The key that seals the audit log (`AUDIT_KEY`); `None` means "derive
+    /// it from the session key" (see `app::resolve_audit_key`).
+    pub audit_key: Option<AuditKey>,
     pub smtp: Option<SmtpConfig>,
     pub argon2: Argon2Params,
     pub session_idle: Duration,
@@ -165,6 +170,7 @@ impl fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("base_url", &self.base_url)
             .field("session_key", &self.session_key.as_ref().map(|_| "…"))
+            .field("audit_key", &self.audit_key.as_ref().map(|_| "…"))
             .field("smtp", &self.smtp)
             .field("argon2", &self.argon2)
             .field("session_idle", &self.session_idle)
@@ -240,6 +246,10 @@ impl Config {
             None => None,
         };
 
+        let audit_key = get("AUDIT_KEY")
+            .map(|raw| AuditKey::parse(&raw).map_err(|m| ConfigError::new("AUDIT_KEY", m)))
+            .transpose()?;
+
         let smtp = parse_smtp(&get)?;
 
         let argon2 = match get("ARGON2_PARAMS") {
@@ -268,6 +278,7 @@ impl Config {
             bind,
             base_url,
             session_key,
+            audit_key,
             smtp,
             argon2,
             session_idle,
@@ -449,6 +460,7 @@ mod tests {
             (&[("ARGON2_PARAMS", "m=1")], "ARGON2_PARAMS"),
             (&[("ARGON2_PARAMS", "x=3")], "ARGON2_PARAMS"),
             (&[("SESSION_IDLE_MINUTES", "0")], "SESSION_IDLE_MINUTES"),
+            (&[("AUDIT_KEY", "kisa")], "AUDIT_KEY"),
             (&[("SMTP_HOST", "mail.example")], "SMTP_FROM"),
             (
                 &[

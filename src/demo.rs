@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use rand::Rng;
 
 use crate::db::{self, AnyConnection, requests::CREATED, units::NewUnit, users::NewUser};
+use crate::domain::audit::AuditAction;
 use crate::domain::request::{DocsWay, Reason};
 use crate::domain::role::Role;
 use crate::domain::staff::{LineType, Operator};
@@ -134,17 +135,15 @@ pub fn seed(
         }
         seed_staff_and_requests(conn, &unit_ids, now)?;
         db::settings::set(conn, db::settings::DEMO, "true")?;
-        db::audit::record(
+        crate::service::audit(
             conn,
-            &db::audit::AuditEntry {
-                at: now,
-                actor_id: None,
-                action: "demo.seeded",
-                target: "database",
-                detail: "",
-                ip: "cli",
-            },
-        )?;
+            &crate::service::Actor::system("cli"),
+            AuditAction::DemoSeeded,
+            "database",
+            "",
+            now,
+        )
+        .map_err(anyhow::Error::from)?;
         Ok::<_, SeedError>(())
     })?;
     Ok(logins)

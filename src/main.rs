@@ -21,7 +21,7 @@ async fn main() -> std::process::ExitCode {
         }
     };
     match mobilimza::cli::run(cli, config).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("Hata: {e:#}");
             std::process::ExitCode::FAILURE

@@ -219,6 +219,16 @@ pub fn unit(id: impl Id) -> String {
 }
 
 pub const AUDIT: &str = "/yonetim/denetim";
+
+/// The audit log with a filter query (already URL-encoded).
+pub fn audit_filtered(query: &str) -> String {
+    with_query(AUDIT, query)
+}
+
+/// The filtered audit log as CSV.
+pub fn audit_export(query: &str) -> String {
+    with_query(format_args!("{AUDIT}.csv"), query)
+}
 pub const SETTINGS: &str = "/yonetim/ayarlar";
 pub const RATES: &str = "/yonetim/ucretler";
 

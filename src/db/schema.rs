@@ -76,6 +76,8 @@ diesel::table! {
         target -> Text,
         detail -> Text,
         ip -> Text,
+        prev_hash -> Text,
+        hash -> Text,
     }
 }
 

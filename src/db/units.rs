@@ -141,3 +141,23 @@ pub fn active_ids(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<i32>
         .select(units::id)
         .load(conn)
 }
+
+/// `(id, name)` of the units among `ids`, in Turkish order of name.
+pub fn names(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
+    let mut out: Vec<(i32, String)> = units::table
+        .filter(units::id.eq_any(ids))
+        .select((units::id, units::name))
+        .load(conn)?;
+    out.sort_by_cached_key(|(_, name)| crate::domain::text::sort_key(name));
+    Ok(out)
+}
+
+/// `06 Ankara`: a province as the admin pages show it.
+pub fn province_label(conn: &mut AnyConnection, id: i32) -> QueryResult<String> {
+    let name: Option<String> = provinces::table
+        .find(id)
+        .select(provinces::name)
+        .first(conn)
+        .optional()?;
+    Ok(format!("{id:02} {}", name.unwrap_or_default()))
+}

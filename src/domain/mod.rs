@@ -1,6 +1,8 @@
 //! Pure rules, no I/O. Values here are parsed once at the edge and cannot hold
 //! an invalid value afterwards.
 
+pub mod audit;
+pub mod audit_chain;
 pub mod auth;
 pub mod billing;
 pub mod contact;

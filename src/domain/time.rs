@@ -29,6 +29,31 @@ pub fn parse_local_date(raw: &str) -> Option<NaiveDateTime> {
         .map(|t| t.naive_utc())
 }
 
+/// `dd.MM.yyyy HH:mm:ss` in Istanbul: for records where seconds matter.
+pub fn format_local_seconds(utc: NaiveDateTime) -> String {
+    utc.and_utc()
+        .with_timezone(&Istanbul)
+        .format("%d.%m.%Y %H:%M:%S")
+        .to_string()
+}
+
+/// A day as typed: `2026-11-23` (an HTML date field) or `23.11.2026`.
+pub fn parse_day(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(raw, "%d.%m.%Y"))
+        .ok()
+}
+
+/// The first moment (UTC) of `day` in Istanbul.
+pub fn day_start_utc(day: NaiveDate) -> NaiveDateTime {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    Istanbul
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or(midnight, |t| t.naive_utc())
+}
+
 /// The calendar day of `utc` in Istanbul.
 pub fn local_day(utc: NaiveDateTime) -> NaiveDate {
     utc.and_utc().with_timezone(&Istanbul).date_naive()
@@ -68,5 +93,17 @@ mod tests {
         assert_eq!(parse_local_datetime("23.11.2026 14:05"), None);
         assert_eq!(parse_local_date("2026-11-23"), Some(at(9, 0)));
         assert_eq!(parse_local_date("2026-02-30"), None);
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).expect("day");
+        assert_eq!(parse_day("2026-11-23"), Some(day));
+        assert_eq!(parse_day(" 23.11.2026 "), Some(day));
+        assert_eq!(parse_day("23/11/2026"), None);
+        // Istanbul is UTC+3: the day starts at 21:00 UTC the day before.
+        assert_eq!(
+            day_start_utc(day),
+            NaiveDate::from_ymd_opt(2026, 11, 22)
+                .and_then(|d| d.and_hms_opt(21, 0, 0))
+                .expect("time")
+        );
+        assert_eq!(format_local_seconds(at(11, 5)), "23.11.2026 14:05:00");
     }
 }

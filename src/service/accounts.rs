@@ -8,6 +8,9 @@ use chrono::NaiveDateTime;
 use super::{Actor, ServiceResult, audit};
 use crate::db::{self, AnyConnection, units::UnitRow, users::NewUser, users::UserAccess};
 use crate::db::{auth::Session, users::UserChanges};
+use crate::domain::audit::{
+    AuditAction, active_label, change, change_or_same, list_or_none, target,
+};
 use crate::domain::auth::{is_throttled, throttle_window};
 use crate::domain::email::Email;
 use crate::domain::role::Role;
@@ -79,11 +82,11 @@ impl LoginOutcome {
         }
     }
 
-    fn action(self) -> &'static str {
+    fn action(self) -> AuditAction {
         match self {
-            LoginOutcome::Throttled => "login.throttled",
-            LoginOutcome::Failed => "login.failed",
-            LoginOutcome::LoggedIn => "login.success",
+            LoginOutcome::Throttled => AuditAction::LoginThrottled,
+            LoginOutcome::Failed => AuditAction::LoginFailed,
+            LoginOutcome::LoggedIn => AuditAction::LoginSuccess,
         }
     }
 }
@@ -146,7 +149,7 @@ pub fn logout(
 ) -> ServiceResult<()> {
     db::transaction(conn, |conn| {
         db::auth::delete_session(conn, session_id)?;
-        audit(conn, actor, "logout", &actor.email, "", now)
+        audit(conn, actor, AuditAction::Logout, &actor.email, "", now)
     })
 }
 
@@ -171,7 +174,14 @@ pub fn change_password(
         db::users::set_password(conn, id, hash, now)?;
         let ended = db::auth::delete_user_sessions(conn, id, Some(keep_session))?;
         let detail = format!("diğer {ended} oturum kapatıldı");
-        audit(conn, actor, "password.changed", &actor.email, &detail, now)?;
+        audit(
+            conn,
+            actor,
+            AuditAction::PasswordChanged,
+            &actor.email,
+            &detail,
+            now,
+        )?;
         Ok(ended)
     })
 }
@@ -202,21 +212,68 @@ pub struct UserInput {
 }
 
 impl UserInput {
-    fn detail(&self, password_set: bool) -> String {
-        let roles: Vec<&str> = self.roles.iter().map(|r| r.code()).collect();
-        format!(
-            "e-posta={} roller={} birimler={:?} aktif={} parola={}",
-            self.email,
-            roles.join(","),
-            self.units,
-            self.active,
-            if password_set {
-                "ayarlandı"
-            } else {
-                "değişmedi"
-            }
-        )
+    fn roles_text(&self) -> String {
+        roles_text(&self.roles)
     }
+}
+
+fn roles_text(roles: &[Role]) -> String {
+    let mut roles = roles.to_vec();
+    roles.sort();
+    roles.dedup();
+    let labels: Vec<String> = roles.iter().map(|r| r.label().to_owned()).collect();
+    list_or_none(&labels)
+}
+
+/// The units' names, as the audit detail shows them.
+fn units_text(conn: &mut AnyConnection, ids: &[i32]) -> ServiceResult<String> {
+    let names: Vec<String> = db::units::names(conn, ids)?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    Ok(list_or_none(&names))
+}
+
+fn password_text(set: bool) -> &'static str {
+    if set { "ayarlandı" } else { "değişmedi" }
+}
+
+/// The audit detail of a new user, in Turkish.
+fn created_detail(conn: &mut AnyConnection, input: &UserInput) -> ServiceResult<String> {
+    Ok(format!(
+        "E-posta: {}; roller: {}; birimler: {}; durum: {}",
+        input.email,
+        input.roles_text(),
+        units_text(conn, &input.units)?,
+        active_label(input.active)
+    ))
+}
+
+/// The audit detail of a user update: old → new roles and units (always),
+/// and whatever else changed.
+fn updated_detail(
+    conn: &mut AnyConnection,
+    old: &UserAccess,
+    input: &UserInput,
+    password_set: bool,
+) -> ServiceResult<String> {
+    let mut parts = vec![
+        change_or_same("Roller", &roles_text(&old.roles), &input.roles_text()),
+        change_or_same(
+            "Birimler",
+            &units_text(conn, &old.unit_ids)?,
+            &units_text(conn, &input.units)?,
+        ),
+    ];
+    parts.extend(change("Ad", &old.user.name, &input.name));
+    parts.extend(change("E-posta", &old.user.email, input.email.as_str()));
+    parts.extend(change(
+        "Durum",
+        active_label(old.user.active),
+        active_label(input.active),
+    ));
+    parts.push(format!("Parola: {}", password_text(password_set)));
+    Ok(parts.join("; "))
 }
 
 /// What saving a user did.
@@ -268,12 +325,12 @@ pub fn create_user(
             updated_at: now,
         };
         let id = db::users::create(conn, &new, &input.roles, &input.units)?;
-        let detail = input.detail(true);
+        let detail = created_detail(conn, input)?;
         audit(
             conn,
             actor,
-            "user.created",
-            &format!("user:{id}"),
+            AuditAction::UserCreated,
+            &target("user", id),
             &detail,
             now,
         )?;
@@ -292,9 +349,10 @@ pub fn update_user(
     now: NaiveDateTime,
 ) -> ServiceResult<UserSaved> {
     db::transaction(conn, |conn| {
-        if db::users::find(conn, id)?.is_none() {
+        let Some(old) = db::users::find(conn, id)? else {
             return Ok(UserSaved::NotFound);
-        }
+        };
+        let old = db::users::access(conn, old)?;
         if let Some(refused) = refusal(conn, input, Some(id))? {
             return Ok(refused);
         }
@@ -311,12 +369,12 @@ pub fn update_user(
         if !input.active || hash.is_some() {
             db::auth::delete_user_sessions(conn, id, None)?;
         }
-        let detail = input.detail(hash.is_some());
+        let detail = updated_detail(conn, &old, input, hash.is_some())?;
         audit(
             conn,
             actor,
-            "user.updated",
-            &format!("user:{id}"),
+            AuditAction::UserUpdated,
+            &target("user", id),
             &detail,
             now,
         )?;

@@ -8,6 +8,7 @@ use crate::db::{
     self, AnyConnection,
     batches::{Batch, ForwardLine},
 };
+use crate::domain::audit::{AuditAction, target};
 
 /// The newest `limit` batches with who opened them and how many requests
 /// each holds.
@@ -52,8 +53,8 @@ pub fn export(
         audit(
             conn,
             actor,
-            "batch.export",
-            &format!("batch:{id}"),
+            AuditAction::BatchExport,
+            &target("batch", id),
             &detail,
             now,
         )?;

@@ -11,6 +11,7 @@ use crate::db::{
     self, AnyConnection,
     billing::{Line, Month, RunError},
 };
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::BillingMonth;
 use crate::domain::money::Money;
 use crate::domain::text::sort_key;
@@ -30,7 +31,7 @@ pub fn run_month(
             audit(
                 conn,
                 actor,
-                "billing.run",
+                AuditAction::BillingRun,
                 &month.key(),
                 &format!("{n} satır"),
                 now,
@@ -170,7 +171,14 @@ pub fn close_month(
     db::transaction(conn, |conn| {
         let done = db::billing::close(conn, &month.key(), by, now)?;
         if done {
-            audit(conn, actor, "billing.close", &month.key(), "", now)?;
+            audit(
+                conn,
+                actor,
+                AuditAction::BillingClose,
+                &month.key(),
+                "",
+                now,
+            )?;
         }
         Ok(done)
     })
@@ -194,7 +202,7 @@ pub fn export_month(
         audit(
             conn,
             actor,
-            "export.billing",
+            AuditAction::BillingExport,
             &key,
             &format!("{n} satır, {ext}"),
             now,

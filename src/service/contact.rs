@@ -7,8 +7,9 @@
 use chrono::NaiveDateTime;
 
 use super::requests::system_transition;
-use super::{Actor, ServiceResult};
-use crate::db::{self, AnyConnection, audit::AuditEntry, requests::Request, staff::Staff};
+use super::{Actor, ServiceResult, audit};
+use crate::db::{self, AnyConnection, requests::Request, staff::Staff};
+use crate::domain::audit::{AuditAction, target};
 use crate::domain::contact::{ChangeKind, Contact, invalidates, open_request_action};
 use crate::domain::phone::display as phone_display;
 use crate::domain::workflow::{Action, State};
@@ -126,22 +127,26 @@ pub fn apply(
             },
         )?;
         notify_consequences(conn, staff, &changed, now)?;
-        db::audit::record(
+        let mut detail = format!(
+            "{} {} → {} {}",
+            phone_display(&old.phone),
+            old.operator,
+            phone_display(&new.phone),
+            new.operator
+        );
+        if !kinds_text.is_empty() {
+            detail.push_str(&format!("; {kinds_text}"));
+        }
+        if let Some(id) = invalidated {
+            detail.push_str(&format!("; geçersiz sayılan talep #{id}"));
+        }
+        audit(
             conn,
-            &AuditEntry {
-                at: now,
-                actor_id: actor.id,
-                action: "contact.changed",
-                target: &format!("staff:{}", staff.id),
-                detail: &format!(
-                    "{} {} → {} {}; {kinds_text}; geçersiz: {invalidated:?}",
-                    phone_display(&old.phone),
-                    old.operator,
-                    phone_display(&new.phone),
-                    new.operator
-                ),
-                ip: &actor.origin,
-            },
+            actor,
+            AuditAction::ContactChanged,
+            &target("staff", staff.id),
+            &detail,
+            now,
         )?;
         Ok(invalidated)
     })

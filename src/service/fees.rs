@@ -10,6 +10,7 @@ use crate::db::{
     fee_report::{FeeFilter, FeeLine},
     units::{Province, UnitRow},
 };
+use crate::domain::audit::{AuditAction, fees_target};
 use crate::domain::money::Money;
 use crate::domain::text::sort_key;
 use crate::domain::time::local_day;
@@ -169,12 +170,20 @@ pub fn record_invoice(
     db::transaction(conn, |conn| {
         let no = (!number.is_empty()).then_some(number.as_str());
         let n = db::fee_report::record_invoice(conn, &ids, no, date, paid_on)?;
-        let detail = format!("fatura={number} fatura_tarihi={date:?} ödeme={paid_on:?}");
+        let day = |d: Option<NaiveDate>| {
+            d.map_or_else(|| "—".to_owned(), |d| d.format("%d.%m.%Y").to_string())
+        };
+        let detail = format!(
+            "Fatura no: {}; fatura tarihi: {}; ödeme tarihi: {}",
+            if number.is_empty() { "—" } else { &number },
+            day(date),
+            day(paid_on)
+        );
         audit(
             conn,
             actor,
-            "fee.invoice",
-            &format!("fees:{ids:?}"),
+            AuditAction::FeeInvoice,
+            &fees_target(&ids),
             &detail,
             now,
         )?;
@@ -195,7 +204,7 @@ pub fn export(
     db::transaction(conn, |conn| {
         let rows = db::fee_report::count(conn, filter)?;
         let detail = format!("{rows} satır; filtre: {describe}");
-        audit(conn, actor, "export.fees", ext, &detail, now)?;
+        audit(conn, actor, AuditAction::FeesExport, ext, &detail, now)?;
         Ok(rows)
     })
 }

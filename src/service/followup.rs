@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::{Actor, ServiceResult, audit};
 use crate::db::{self, AnyConnection, requests::Expiring};
+use crate::domain::audit::AuditAction;
 use crate::domain::phone::display as phone_display;
 use crate::domain::text::sort_key;
 
@@ -28,7 +29,14 @@ pub fn export_expiring(
     db::transaction(conn, |conn| {
         let rows = expiring(conn, now)?;
         let detail = format!("{} satır", rows.len());
-        audit(conn, actor, "export.expiring", "90 gün", &detail, now)?;
+        audit(
+            conn,
+            actor,
+            AuditAction::ExpiringExport,
+            "90 gün",
+            &detail,
+            now,
+        )?;
         Ok(rows)
     })
 }

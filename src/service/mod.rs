@@ -9,6 +9,8 @@
 //! caller reports without details.
 
 pub mod accounts;
+pub mod audit_log;
+pub mod audit_trail;
 pub mod batches;
 pub mod billing;
 pub mod contact;
@@ -28,7 +30,8 @@ pub mod units;
 
 use chrono::NaiveDateTime;
 
-use crate::db::{self, AnyConnection, audit::AuditEntry};
+use crate::db::AnyConnection;
+use crate::domain::audit::AuditAction;
 use crate::domain::role::{Role, sees_unit};
 use crate::domain::workflow;
 
@@ -155,21 +158,23 @@ impl From<diesel::r2d2::PoolError> for ServiceError {
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
-/// The audit row of a change, written in the change's transaction.
+/// The audit row of a change, written in the change's transaction and
+/// sealed into the chain (see [`audit_trail`]).
+/// `detail` is plain Turkish (old → new values where something changed).
 pub fn audit(
     conn: &mut AnyConnection,
     actor: &Actor,
-    action: &str,
+    action: AuditAction,
     target: &str,
     detail: &str,
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
-    db::audit::record(
+    audit_trail::append(
         conn,
-        &AuditEntry {
+        &audit_trail::Entry {
             at: now,
             actor_id: actor.id,
-            action,
+            action: &action.code(),
             target,
             detail,
             ip: &actor.origin,

@@ -6,7 +6,33 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{Actor, ServiceResult, audit};
 use crate::db::{self, AnyConnection, fees::StoredPeriod, fees::Table};
+use crate::domain::audit::AuditAction;
+use crate::domain::money::{Money, Rate};
 use crate::domain::rates::{Period, validate};
+
+/// A period's value as people read it: `%20`, `65,00 TL`, or for a monthly
+/// tariff the list price and the amount billed (`8,00 TL / 4,00 TL`).
+pub fn value_label(table: &Table, (first, second): (i64, i64)) -> String {
+    match table {
+        Table::Kdv => Rate(i32::try_from(first).unwrap_or(i32::MAX)).label(),
+        Table::CertificateFee { .. } => Money::from_kurus(first).to_string(),
+        Table::MonthlyTariff { .. } => format!(
+            "{} / {}",
+            Money::from_kurus(first),
+            Money::from_kurus(second)
+        ),
+    }
+}
+
+/// `01.01.2026 – 31.12.2026`, or `01.01.2026 – süresiz` for an open period.
+fn span(from: NaiveDate, to: Option<NaiveDate>) -> String {
+    let d = |x: NaiveDate| x.format("%d.%m.%Y").to_string();
+    format!(
+        "{} – {}",
+        d(from),
+        to.map_or_else(|| "süresiz".to_owned(), d)
+    )
+}
 
 /// The stored periods of each table, in the order given.
 pub fn periods(
@@ -93,12 +119,35 @@ pub fn add_period(
             Ok(close) => close,
             Err(msg) => return Ok(Added::Refused(msg)),
         };
+        let mut parts = Vec::new();
         if let Some((id, end)) = close {
             db::fees::set_end(conn, table, id, Some(end))?;
+            if let Some(p) = existing.iter().find(|p| p.id == id) {
+                parts.push(format!(
+                    "Önceki dönem ({}): {} → {}",
+                    value_label(table, p.values),
+                    span(p.from, p.to),
+                    span(p.from, Some(end))
+                ));
+            }
         }
         db::fees::add_period(conn, table, *from, *to, *values, note)?;
-        let detail = format!("{from} – {to:?}: {values:?} {note}");
-        audit(conn, actor, "rates.added", code, &detail, now)?;
+        parts.push(format!(
+            "Yeni dönem: {}, {}",
+            span(*from, *to),
+            value_label(table, *values)
+        ));
+        if !note.is_empty() {
+            parts.push(format!("Dayanak: {note}"));
+        }
+        audit(
+            conn,
+            actor,
+            AuditAction::RatesAdded,
+            code,
+            &parts.join("; "),
+            now,
+        )?;
         Ok(Added::Done)
     })
 }

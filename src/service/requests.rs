@@ -10,6 +10,7 @@ use crate::db::{
     self, AnyConnection, fees::FeeAccrual, requests::CREATED, requests::HistoryEntry,
     requests::HistoryRow, requests::Request, requests::RequestUpdate, staff::Staff,
 };
+use crate::domain::audit::{AuditAction, target};
 use crate::domain::fees::{Accrual, certificate_fee};
 use crate::domain::hold::HoldRule;
 use crate::domain::request::{DocsWay, Reason};
@@ -336,11 +337,11 @@ fn write(
     if !db::requests::apply(conn, req.id, req.version, update, &entry)? {
         return Ok(false);
     }
-    let target = format!("request:{}", req.id);
+    let target = target("request", req.id);
     audit(
         conn,
         actor,
-        &format!("request.{}", action.code()),
+        AuditAction::Request(action),
         &target,
         note,
         now,
@@ -553,13 +554,13 @@ fn file_one(
         note: "",
     };
     db::requests::add_history(conn, id, &created)?;
-    let target = format!("request:{id}");
+    let target = target("request", id);
     audit(
         conn,
         actor,
-        "request.create",
+        AuditAction::RequestCreated,
         &target,
-        State::Draft.code(),
+        State::Draft.label(),
         now,
     )?;
     if input.submit {

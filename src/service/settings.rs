@@ -7,6 +7,7 @@ use super::{Actor, ServiceResult, audit};
 use crate::db::{
     self, AnyConnection, settings::DATE_FORMAT, settings::HOLD_HOURS, settings::HOLD_START,
 };
+use crate::domain::audit::{AuditAction, change_or_same};
 use crate::domain::hold::HoldRule;
 
 /// The hold as set: hours and the rule's start date (defaults where unset).
@@ -26,9 +27,26 @@ pub fn set_hold(
     now: NaiveDateTime,
 ) -> ServiceResult<()> {
     db::transaction(conn, |conn| {
+        let (old_hours, old_start) = hold(conn)?;
         db::settings::set(conn, HOLD_HOURS, &hours.to_string())?;
         db::settings::set(conn, HOLD_START, &start.format(DATE_FORMAT).to_string())?;
-        let detail = format!("{hours} saat, yürürlük {}", start.format("%d.%m.%Y"));
-        audit(conn, actor, "settings.updated", "nes_hold", &detail, now)
+        let day = |d: NaiveDate| d.format("%d.%m.%Y").to_string();
+        let detail = [
+            change_or_same(
+                "Bekleme süresi",
+                &format!("{old_hours} saat"),
+                &format!("{hours} saat"),
+            ),
+            change_or_same("Yürürlük", &day(old_start), &day(start)),
+        ]
+        .join("; ");
+        audit(
+            conn,
+            actor,
+            AuditAction::SettingsUpdated,
+            "nes_hold",
+            &detail,
+            now,
+        )
     })
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::{Actor, ServiceResult, audit};
 use crate::db::{self, AnyConnection, contact::HistoryRow, staff::Staff, units::UnitRow};
+use crate::domain::audit::{AuditAction, target};
 use crate::domain::staff::ValidStaff;
 
 /// What saving a record did.
@@ -41,16 +42,20 @@ pub fn save(
         let (id, action) = match editing {
             Some(id) => {
                 db::staff::update(conn, id, &values)?;
-                (id, "staff.updated")
+                (id, AuditAction::StaffUpdated)
             }
-            None => (db::staff::insert(conn, &values, now)?, "staff.created"),
+            None => (
+                db::staff::insert(conn, &values, now)?,
+                AuditAction::StaffCreated,
+            ),
         };
+        let unit_name = db::units::find(conn, unit)?.map_or_else(|| format!("#{unit}"), |u| u.name);
         audit(
             conn,
             actor,
             action,
-            &format!("staff:{id}"),
-            &format!("birim={unit}"),
+            &target("staff", id),
+            &format!("Birim: {unit_name}"),
             now,
         )?;
         Ok(Saved::Done(id))

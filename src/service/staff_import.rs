@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::{Actor, ServiceError, ServiceResult, audit};
 use crate::db::{self, AnyConnection, imports::Import, staff::Staff};
+use crate::domain::audit::{AuditAction, target};
 use crate::domain::staff::{ValidStaff, search_key};
 use crate::domain::staff_import::ImportRow;
 
@@ -28,8 +29,8 @@ pub fn store(
         audit(
             conn,
             actor,
-            "import.uploaded",
-            &format!("import:{id}"),
+            AuditAction::ImportUploaded,
+            &target("import", id),
             &detail,
             now,
         )?;
@@ -114,8 +115,8 @@ pub fn confirm(
         audit(
             conn,
             actor,
-            "import.committed",
-            &format!("import:{id}"),
+            AuditAction::ImportCommitted,
+            &target("import", id),
             &detail,
             now,
         )?;

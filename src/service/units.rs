@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 
 use super::{Actor, ServiceResult, audit};
-use crate::db::{self, AnyConnection, units::NewUnit, units::UnitChanges};
+use crate::db::{self, AnyConnection, units::NewUnit, units::Unit, units::UnitChanges};
+use crate::domain::audit::{AuditAction, active_label, change, target};
 use crate::domain::unit::UnitKind;
 
 /// A unit as an admin saves it, validated.
@@ -34,11 +35,13 @@ pub fn save(
     now: NaiveDateTime,
 ) -> ServiceResult<UnitSaved> {
     db::transaction(conn, |conn| {
-        if let Some(id) = editing
-            && db::units::find(conn, id)?.is_none()
-        {
-            return Ok(UnitSaved::NotFound);
-        }
+        let old = match editing {
+            Some(id) => match db::units::find(conn, id)? {
+                Some(unit) => Some(unit),
+                None => return Ok(UnitSaved::NotFound),
+            },
+            None => None,
+        };
         if db::units::name_taken(conn, input.province_id, &input.name, editing)? {
             return Ok(UnitSaved::NameTaken);
         }
@@ -51,7 +54,7 @@ pub fn save(
                     active: input.active,
                 };
                 db::units::update(conn, id, &changes)?;
-                (id, "unit.updated")
+                (id, AuditAction::UnitUpdated)
             }
             None => {
                 let new = NewUnit {
@@ -61,17 +64,46 @@ pub fn save(
                     active: input.active,
                     created_at: now,
                 };
-                (db::units::create(conn, &new)?, "unit.created")
+                (db::units::create(conn, &new)?, AuditAction::UnitCreated)
             }
         };
-        let detail = format!(
-            "il={} ad={} tür={} aktif={}",
-            input.province_id,
-            input.name,
-            input.kind.code(),
-            input.active
-        );
-        audit(conn, actor, action, &format!("unit:{id}"), &detail, now)?;
+        let detail = detail(conn, old.as_ref(), input)?;
+        audit(conn, actor, action, &target("unit", id), &detail, now)?;
         Ok(UnitSaved::Done(id))
+    })
+}
+
+/// The audit detail in Turkish: every field of a new unit, or old → new for
+/// each field an update changed.
+fn detail(
+    conn: &mut AnyConnection,
+    old: Option<&Unit>,
+    input: &UnitInput,
+) -> ServiceResult<String> {
+    let province = db::units::province_label(conn, input.province_id)?;
+    let kind = input.kind.label();
+    let active = active_label(input.active);
+    let Some(old) = old else {
+        return Ok(format!(
+            "Ad: {}; il: {province}; tür: {kind}; durum: {active}",
+            input.name
+        ));
+    };
+    let old_province = db::units::province_label(conn, old.province_id)?;
+    let old_kind =
+        UnitKind::from_code(&old.kind).map_or_else(|| old.kind.clone(), |k| k.label().to_owned());
+    let parts: Vec<String> = [
+        change("Ad", &old.name, &input.name),
+        change("İl", &old_province, &province),
+        change("Tür", &old_kind, kind),
+        change("Durum", active_label(old.active), active),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Ok(if parts.is_empty() {
+        "Değişiklik yok".to_owned()
+    } else {
+        parts.join("; ")
     })
 }

@@ -176,6 +176,7 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
             .route("/birimler/{id}", web::get().to(units::edit_form))
             .route("/birimler/{id}", web::post().to(units::update))
             .route("/denetim", web::get().to(audit::list))
+            .route("/denetim.csv", web::get().to(audit::export))
             .route("/ayarlar", web::get().to(settings::form))
             .route("/ayarlar", web::post().to(settings::save))
             .route("/ucretler", web::get().to(rates::list))
@@ -262,6 +263,8 @@ mod tests {
             (NEW_UNIT.into(), "/yonetim/birimler/yeni"),
             (unit(7), "/yonetim/birimler/{id}"),
             (AUDIT.into(), "/yonetim/denetim"),
+            (audit_filtered("kim=3&sayfa=2"), "/yonetim/denetim"),
+            (audit_export("islem=user.updated"), "/yonetim/denetim.csv"),
             (SETTINGS.into(), "/yonetim/ayarlar"),
             (RATES.into(), "/yonetim/ucretler"),
         ]

@@ -233,5 +233,10 @@ async fn units_are_created_edited_and_validated() {
     assert_eq!(admin.get("/yonetim/birimler/999").await.status, 404);
     assert_eq!(admin.get("/yonetim/birimler/abc").await.status, 404);
     let audit = admin.get("/yonetim/denetim").await;
-    assert!(audit.body.contains("unit.created") && audit.body.contains("unit.updated"));
+    let table = audit.body.split("<tbody>").nth(1).unwrap_or_default();
+    assert!(
+        table.contains("Birim oluşturuldu") && table.contains("Birim güncellendi"),
+        "{table}"
+    );
+    assert!(table.contains("Durum: etkin → pasif"), "{table}");
 }

@@ -7,7 +7,7 @@ use mobilimza::domain::workflow::State;
 
 use crate::helpers::{World, spawn_world};
 
-fn active_signature(w: &World) -> i32 {
+pub fn active_signature(w: &World) -> i32 {
     let id = w.app.add_request(w.staff, State::Active, w.app.officer_a);
     let at = Utc
         .with_ymd_and_hms(2026, 3, 1, 9, 0, 0)

@@ -13,7 +13,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use mobilimza::app::{AppState, resolve_session_key, run};
 use mobilimza::clock::ManualClock;
-use mobilimza::config::Config;
+use mobilimza::config::{Config, DatabaseUrl};
 use mobilimza::db::{self, users::NewUser};
 use mobilimza::domain::request::Reason;
 use mobilimza::domain::role::Role;
@@ -155,6 +155,8 @@ async fn spawn(demo: bool, extra: &[(&str, &str)]) -> TestApp {
     let mut vars = test_vars(&url);
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_vars(|k| vars.get(k).cloned()).expect("test config");
+    // Before the demo seed below writes its audit row (AppState::new does it too).
+    mobilimza::app::install_audit_key(&config).expect("audit key");
     let pool = db::open(&config.database).expect("open database");
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
@@ -184,6 +186,15 @@ async fn spawn(demo: bool, extra: &[(&str, &str)]) -> TestApp {
 use mobilimza::clock::Clock as _;
 
 impl TestApp {
+    /// The database URL as configured (with any password), for running the
+    /// binary against this app's database.
+    pub fn database_url(&self) -> String {
+        match &self.state.config.database {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => url.clone(),
+        }
+    }
+
     pub fn conn(&self) -> db::DbConn {
         self.state.pool.get().expect("pooled connection")
     }

@@ -3,6 +3,7 @@
 //! (`scripts/test` runs both).
 
 mod admin;
+mod audit;
 mod auth;
 mod billing;
 mod config;

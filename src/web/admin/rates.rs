@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::app::AppState;
 use crate::db::{fees::StoredPeriod, fees::Table};
-use crate::domain::money::{Money, Rate};
+use crate::domain::money::Money;
 use crate::domain::staff::{LineType, Operator};
 use crate::service::Actor;
 use crate::service::rates::{self, Added, NewPeriod};
@@ -73,17 +73,7 @@ fn show(t: &Table, p: &StoredPeriod) -> PeriodView {
     PeriodView {
         from: d(p.from),
         to: p.to.map_or_else(|| "—".to_owned(), d),
-        value: match t {
-            Table::Kdv => Rate(p.values.0 as i32).label(),
-            Table::CertificateFee { .. } => Money::from_kurus(p.values.0).to_string(),
-            Table::MonthlyTariff { .. } => {
-                format!(
-                    "{} / {}",
-                    Money::from_kurus(p.values.0),
-                    Money::from_kurus(p.values.1)
-                )
-            }
-        },
+        value: rates::value_label(t, p.values),
         note: p.note.clone(),
     }
 }
