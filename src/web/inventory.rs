@@ -267,6 +267,7 @@ pub const ROUTES: &[Route] = &[
     get("/yonetim/birimler/{id}", ADMIN).on(Record::Unit),
     post("/yonetim/birimler/{id}", ADMIN).on(Record::Unit),
     get("/yonetim/denetim", ADMIN),
+    get("/yonetim/denetim.csv", ADMIN),
     get("/yonetim/ayarlar", ADMIN),
     post("/yonetim/ayarlar", ADMIN),
     get("/yonetim/ucretler", ADMIN),
