@@ -276,6 +276,19 @@ impl Page {
     }
 }
 
+/// Every page any test reads: its `<title>` is plain text (screen readers
+/// read it aloud; markup there once leaked a whole table into it).
+fn assert_plain_title(body: &str) {
+    if let Some(start) = body.find("<title>") {
+        let rest = &body[start + "<title>".len()..];
+        let title = &rest[..rest.find("</title>").expect("closed <title>")];
+        assert!(
+            !title.contains('<') && !title.contains('>') && !title.contains('\n'),
+            "markup in <title>: {title}"
+        );
+    }
+}
+
 /// A browser: its own cookie jar, redirects not followed (so tests see them).
 /// A clone is another tab of the same browser (the same cookies).
 #[derive(Clone)]
@@ -316,6 +329,7 @@ impl Browser {
             .get("location")
             .map(|v| v.to_str().expect("ascii").to_owned());
         let body = resp.text().await.expect("body");
+        assert_plain_title(&body);
         Page {
             status,
             location,
