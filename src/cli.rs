@@ -1,4 +1,5 @@
-//! The subcommands behind `main.rs`: serve, migrate, create-user, seed-demo, demo.
+//! The subcommands behind `main.rs`: serve, migrate, create-user, seed-demo, demo,
+//! billing-run, anonymise.
 
 use std::io::{BufRead, IsTerminal};
 use std::sync::Arc;
@@ -56,6 +57,16 @@ pub enum Command {
         #[arg(long)]
         month: Option<String>,
     },
+    /// KVKK: saklama süresi dolmuş kapanmış kayıtlardaki kişileri anonimleştirir
+    /// (ad, T.C., sicil, e-posta, telefon; istatistik ve ücretler kalır).
+    Anonymise {
+        /// Saklama süresi: 5y (yıl), 36m (ay) ya da 400d (gün); en az 30 gün
+        #[arg(long, value_name = "SÜRE")]
+        older_than: String,
+        /// Neyin değişeceğini yazar, hiçbir şeyi değiştirmez.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
@@ -79,6 +90,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::BillingRun { month } => billing_run(&config, month.as_deref()),
+        Command::Anonymise {
+            older_than,
+            dry_run,
+        } => anonymise(&config, &older_than, dry_run),
         Command::Demo => {
             match seed_demo(&config, false) {
                 Ok(logins) => print_logins(&config, &logins),
@@ -113,6 +128,21 @@ fn billing_run(config: &Config, month: Option<&str>) -> anyhow::Result<()> {
             anyhow::bail!("{} kapatılmış; yeniden çalıştırılamaz.", month.label())
         }
     }
+}
+
+fn anonymise(config: &Config, older_than: &str, dry_run: bool) -> anyhow::Result<()> {
+    use crate::domain::kvkk::Retention;
+    use crate::service::kvkk;
+    let retention =
+        Retention::parse(older_than).map_err(|m| anyhow::anyhow!("--older-than: {m}"))?;
+    let pool = db::open(&config.database)?;
+    let mut conn = pool.get()?;
+    let now = SystemClock.now_naive();
+    let report = kvkk::anonymise(&mut conn, &Actor::system("cli"), retention, dry_run, now)?;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    Ok(())
 }
 
 fn seed_demo(config: &Config, new_passwords: bool) -> Result<Vec<DemoLogin>, SeedError> {
