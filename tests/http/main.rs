@@ -11,6 +11,7 @@ mod csrf;
 mod expiry;
 mod fees;
 mod helpers;
+mod kvkk;
 mod lifecycle;
 mod matrix;
 mod registry;
