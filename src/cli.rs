@@ -1,5 +1,5 @@
 //! The subcommands behind `main.rs`: serve, migrate, create-user, seed-demo,
-//! demo, billing-run, audit-verify.
+//! demo, billing-run, audit-verify, anonymise.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -61,6 +61,16 @@ pub enum Command {
     },
     /// Denetim kaydının mühür zincirini baştan sona doğrular; bozuksa ilk bozuk kaydı adıyla söyler (çıkış kodu 1).
     AuditVerify,
+    /// KVKK: saklama süresi dolmuş kapanmış kayıtlardaki kişileri anonimleştirir
+    /// (ad, T.C., sicil, e-posta, telefon; istatistik ve ücretler kalır).
+    Anonymise {
+        /// Saklama süresi: 5y (yıl), 36m (ay) ya da 400d (gün); en az 30 gün
+        #[arg(long, value_name = "SÜRE")]
+        older_than: String,
+        /// Neyin değişeceğini yazar, hiçbir şeyi değiştirmez.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Runs one subcommand; the exit code is 1 when `audit-verify` finds the
@@ -97,6 +107,10 @@ async fn run_other(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::BillingRun { month } => billing_run(&config, month.as_deref()),
+        Command::Anonymise {
+            older_than,
+            dry_run,
+        } => anonymise(&config, &older_than, dry_run),
         Command::Demo => {
             match seed_demo(&config, false) {
                 Ok(logins) => print_logins(&config, &logins),
@@ -165,6 +179,21 @@ fn billing_run(config: &Config, month: Option<&str>) -> anyhow::Result<()> {
             anyhow::bail!("{} kapatılmış; yeniden çalıştırılamaz.", month.label())
         }
     }
+}
+
+fn anonymise(config: &Config, older_than: &str, dry_run: bool) -> anyhow::Result<()> {
+    use crate::domain::kvkk::Retention;
+    use crate::service::kvkk;
+    let retention =
+        Retention::parse(older_than).map_err(|m| anyhow::anyhow!("--older-than: {m}"))?;
+    let pool = db::open(&config.database)?;
+    let mut conn = pool.get()?;
+    let now = SystemClock.now_naive();
+    let report = kvkk::anonymise(&mut conn, &Actor::system("cli"), retention, dry_run, now)?;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    Ok(())
 }
 
 fn seed_demo(config: &Config, new_passwords: bool) -> Result<Vec<DemoLogin>, SeedError> {

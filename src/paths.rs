@@ -121,6 +121,11 @@ pub fn staff_contact(id: impl Id) -> String {
     format!("{STAFF_LIST}/{}/iletisim", id.id())
 }
 
+/// Shows a record's full T.C. number (POST: the view is audited).
+pub fn staff_tckn(id: impl Id) -> String {
+    format!("{STAFF_LIST}/{}/tc", id.id())
+}
+
 // ------------------------------------------------------------- reviewers
 
 /// The reviewers' queue.

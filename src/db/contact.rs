@@ -192,3 +192,46 @@ pub fn live_requests(
         .select(super::requests::Request::as_select())
         .load(conn)
 }
+
+/// Empties the old and new numbers of the contact changes of `staff_ids`
+/// (operators, line types and what happened stay); returns how many rows.
+pub fn anonymise_changes(conn: &mut AnyConnection, staff_ids: &[i32]) -> QueryResult<usize> {
+    let mut n = 0;
+    for chunk in staff_ids.chunks(super::requests::ID_CHUNK) {
+        n += diesel::update(
+            contact_changes::table
+                .filter(contact_changes::staff_id.eq_any(chunk))
+                .filter(
+                    contact_changes::old_phone
+                        .ne("")
+                        .or(contact_changes::new_phone.ne("")),
+                ),
+        )
+        .set((
+            contact_changes::old_phone.eq(""),
+            contact_changes::new_phone.eq(""),
+        ))
+        .execute(conn)?;
+    }
+    Ok(n)
+}
+
+/// Replaces the text of the notices that link to one of `links` (they name
+/// the person); returns how many.
+pub fn replace_notice_texts(
+    conn: &mut AnyConnection,
+    links: &[String],
+    text: &str,
+) -> QueryResult<usize> {
+    let mut n = 0;
+    for chunk in links.chunks(super::requests::ID_CHUNK) {
+        n += diesel::update(
+            notices::table
+                .filter(notices::link.eq_any(chunk))
+                .filter(notices::text.ne(text)),
+        )
+        .set(notices::text.eq(text))
+        .execute(conn)?;
+    }
+    Ok(n)
+}

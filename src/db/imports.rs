@@ -55,3 +55,16 @@ pub fn mark_committed(conn: &mut AnyConnection, id: i32, now: NaiveDateTime) -> 
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Empties the stored rows (names, T.C. numbers) of imports uploaded
+/// before `cutoff`; the row stays for the audit log's references. Returns
+/// how many were emptied.
+pub fn empty_before(conn: &mut AnyConnection, cutoff: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        imports::table
+            .filter(imports::created_at.lt(cutoff))
+            .filter(imports::rows_json.ne("[]")),
+    )
+    .set(imports::rows_json.eq("[]"))
+    .execute(conn)
+}

@@ -487,3 +487,67 @@ pub fn by_ids(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<Request>
         .select(Request::as_select())
         .load(conn)
 }
+
+/// How many ids one `IN (…)` list binds (SQLite limits bound parameters).
+pub const ID_CHUNK: usize = 1000;
+
+/// `(staff id, request id, state, ended_at, updated_at)` of every request
+/// whose staff record's T.C. column does not start with `skip_prefix` (the
+/// anonymised records' placeholder), by staff and request.
+pub type RequestEnd = (i32, i32, State, Option<NaiveDateTime>, NaiveDateTime);
+
+pub fn ends_by_staff(conn: &mut AnyConnection, skip_prefix: &str) -> QueryResult<Vec<RequestEnd>> {
+    requests::table
+        .inner_join(staff::table)
+        .filter(
+            staff::tckn
+                .not_like(format!("{}%", super::staff::escape_like(skip_prefix)))
+                .escape('\\'),
+        )
+        .order((requests::staff_id, requests::id))
+        .select((
+            requests::staff_id,
+            requests::id,
+            requests::state,
+            requests::ended_at,
+            requests::updated_at,
+        ))
+        .load(conn)
+}
+
+/// Clears what names or reaches the person on requests `ids`: the number,
+/// the note, the operator documents' reference, the certificate serial and
+/// the form token. States, dates, operator, line type, unit and fees stay
+/// (`updated_at` too: it is a request's end when `ended_at` is missing).
+/// Returns how many requests were written.
+pub fn anonymise(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<usize> {
+    let mut n = 0;
+    for chunk in ids.chunks(ID_CHUNK) {
+        n += diesel::update(requests::table.filter(requests::id.eq_any(chunk)))
+            .set((
+                requests::phone.eq(""),
+                requests::note.eq(""),
+                requests::docs_ref.eq(None::<String>),
+                requests::certificate_serial.eq(None::<String>),
+                requests::form_token.eq(None::<String>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
+/// Empties the notes of the timelines of requests `ids` (typed reasons may
+/// name people); returns how many notes were cleared.
+pub fn clear_history_notes(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<usize> {
+    let mut n = 0;
+    for chunk in ids.chunks(ID_CHUNK) {
+        n += diesel::update(
+            request_history::table
+                .filter(request_history::request_id.eq_any(chunk))
+                .filter(request_history::note.ne("")),
+        )
+        .set(request_history::note.eq(""))
+        .execute(conn)?;
+    }
+    Ok(n)
+}

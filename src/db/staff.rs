@@ -243,3 +243,24 @@ pub fn set_has_signature(
         .execute(conn)
         .map(drop)
 }
+
+/// What an anonymised record holds in the columns that name or reach the
+/// person (unit, operator and line type stay).
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = staff)]
+pub struct Anonymous<'a> {
+    pub tckn: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub sicil_no: &'a str,
+    pub title: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub has_signature: bool,
+    pub search_name: &'a str,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn anonymise(conn: &mut AnyConnection, id: i32, v: &Anonymous<'_>) -> QueryResult<usize> {
+    diesel::update(staff::table.find(id)).set(v).execute(conn)
+}

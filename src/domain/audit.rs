@@ -40,10 +40,24 @@ pub enum AuditAction {
     /// The first row of the hash chain, sealing the rows written before it.
     ChainSealed,
     AuditExport,
+    /// An officer revealed a staff member's full T.C. number ("Göster").
+    TcknShown,
+    /// `mobilimza anonymise` ran (KVKK retention).
+    KvkkAnonymised,
 }
 
 /// The actions with a fixed code (all but [`AuditAction::Request`]).
-const FIXED: [(AuditAction, &str, &str); 27] = [
+const FIXED: [(AuditAction, &str, &str); 29] = [
+    (
+        AuditAction::TcknShown,
+        "staff.tckn_shown",
+        "Tam T.C. kimlik no gösterildi",
+    ),
+    (
+        AuditAction::KvkkAnonymised,
+        "kvkk.anonymised",
+        "KVKK: kayıtlar anonimleştirildi",
+    ),
     (AuditAction::LoginSuccess, "login.success", "Oturum açıldı"),
     (
         AuditAction::LoginFailed,

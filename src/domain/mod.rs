@@ -9,6 +9,7 @@ pub mod contact;
 pub mod email;
 pub mod fees;
 pub mod hold;
+pub mod kvkk;
 pub mod money;
 pub mod payer;
 pub mod phone;

@@ -242,6 +242,26 @@ impl StaffInput {
     }
 }
 
+impl StaffInput {
+    /// An edit of a stored record: the form shows the stored T.C. number
+    /// masked and an empty field, so an empty field keeps `stored_tckn` and
+    /// a typed number replaces it (checked like a new one).
+    pub fn validate_edit(
+        &self,
+        stored_tckn: &str,
+    ) -> Result<ValidStaff, Vec<(&'static str, String)>> {
+        if self.tckn.trim().is_empty() {
+            StaffInput {
+                tckn: stored_tckn.to_owned(),
+                ..self.clone()
+            }
+            .validate()
+        } else {
+            self.validate()
+        }
+    }
+}
+
 impl std::fmt::Display for Operator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())
@@ -294,6 +314,32 @@ mod tests {
         let errors = bad.validate().expect_err("invalid");
         let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, vec!["tckn", "phone", "operator"]);
+    }
+
+    #[test]
+    fn an_edit_keeps_the_stored_number_unless_another_is_typed() {
+        let stored = "10000000146";
+        let empty = StaffInput {
+            tckn: "  ".into(),
+            ..input()
+        };
+        let kept = empty.validate_edit(stored).expect("valid");
+        assert_eq!(kept.tckn.as_str(), stored);
+        // A new number replaces it; a bad one is reported on the field.
+        let typed = StaffInput {
+            tckn: "172 917 160 60".into(),
+            ..input()
+        };
+        let replaced = typed.validate_edit(stored).expect("valid");
+        assert_eq!(replaced.tckn.as_str(), "17291716060");
+        let bad = StaffInput {
+            tckn: "17291716050".into(),
+            ..input()
+        };
+        let errors = bad.validate_edit(stored).expect_err("invalid");
+        assert_eq!(errors.iter().map(|(f, _)| *f).collect::<Vec<_>>(), ["tckn"]);
+        // A new record has nothing to keep.
+        assert!(empty.validate().is_err());
     }
 
     #[test]

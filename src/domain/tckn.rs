@@ -39,9 +39,12 @@ impl Tckn {
     }
 }
 
-/// Masks a stored (already valid) number.
+/// Masks a stored (already valid) number; an anonymised record's
+/// placeholder shows as "anonim".
 pub fn mask(tckn: &str) -> String {
-    if tckn.len() == 11 {
+    if super::kvkk::is_anonymised(tckn) {
+        "anonim".into()
+    } else if tckn.len() == 11 && tckn.is_ascii() {
         format!("{}******{}", &tckn[..3], &tckn[9..])
     } else {
         "***********".into()
@@ -121,5 +124,7 @@ mod tests {
             Tckn::parse("10000000146").map(|t| t.masked()),
             Ok("100******46".into())
         );
+        assert_eq!(mask("ANON0000042"), "anonim");
+        assert_eq!(mask("1234"), "***********");
     }
 }

@@ -99,6 +99,20 @@ impl State {
     pub fn is_open(self) -> bool {
         State::OPEN.contains(&self)
     }
+
+    /// Closed for good: neither open nor an active signature. Closed
+    /// requests past the retention period may be anonymised (`domain::kvkk`).
+    pub const CLOSED: [State; 5] = [
+        State::Rejected,
+        State::Cancelled,
+        State::Invalidated,
+        State::Expired,
+        State::Revoked,
+    ];
+
+    pub fn is_closed(self) -> bool {
+        State::CLOSED.contains(&self)
+    }
 }
 
 /// Who acts. A user acts as each of their roles that the table allows;
@@ -803,6 +817,18 @@ mod tests {
             vec![
                 Draft, Submitted, Returned, Approved, Forwarded, SmsHold, Produced
             ]
+        );
+    }
+
+    #[test]
+    fn every_state_is_open_active_or_closed_and_only_one() {
+        for s in State::ALL {
+            let kinds = [s.is_open(), s == Active, s.is_closed()];
+            assert_eq!(kinds.iter().filter(|k| **k).count(), 1, "{s:?}");
+        }
+        assert_eq!(
+            State::CLOSED.to_vec(),
+            vec![Rejected, Cancelled, Invalidated, Expired, Revoked]
         );
     }
 

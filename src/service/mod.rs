@@ -18,6 +18,7 @@ pub mod expiry;
 pub mod fees;
 pub mod followup;
 pub mod home;
+pub mod kvkk;
 pub mod queue;
 pub mod rates;
 pub mod reports;

@@ -402,7 +402,12 @@ pub fn selection(
     ids: &[i32],
 ) -> ServiceResult<Option<Selection>> {
     let staff = db::staff::by_ids(conn, ids)?;
-    if staff.len() != ids.len() || staff.iter().any(|s| !actor.unit_ids.contains(&s.unit_id)) {
+    // Anonymised records (KVKK retention) get no new request: they are
+    // as unknown here as another unit's.
+    let reachable = |s: &db::staff::Staff| {
+        actor.unit_ids.contains(&s.unit_id) && !crate::domain::kvkk::is_anonymised(&s.tckn)
+    };
+    if staff.len() != ids.len() || !staff.iter().all(reachable) {
         return Ok(None);
     }
     let mut ok = Vec::new();

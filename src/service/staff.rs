@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use super::{Actor, ServiceResult, audit};
 use crate::db::{self, AnyConnection, contact::HistoryRow, staff::Staff, units::UnitRow};
 use crate::domain::audit::{AuditAction, target};
+use crate::domain::kvkk;
 use crate::domain::staff::ValidStaff;
 
 /// What saving a record did.
@@ -18,6 +19,8 @@ pub enum Saved {
         tckn: bool,
         email: bool,
     },
+    /// The record was anonymised (KVKK retention) and is kept as it is.
+    Anonymised,
 }
 
 /// Creates a record (`editing: None`) or updates one in `unit`, in one
@@ -32,6 +35,11 @@ pub fn save(
     now: NaiveDateTime,
 ) -> ServiceResult<Saved> {
     db::transaction(conn, |conn| {
+        if let Some(id) = editing
+            && db::staff::find(conn, id)?.is_some_and(|s| kvkk::is_anonymised(&s.tckn))
+        {
+            return Ok(Saved::Anonymised);
+        }
         let (tckn, email) =
             db::staff::conflicts(conn, valid.tckn.as_str(), valid.email.as_str(), editing)?;
         if tckn || email {
@@ -108,4 +116,30 @@ pub fn record(conn: &mut AnyConnection, actor: &Actor, id: i32) -> ServiceResult
     };
     let open = db::requests::open_for_staff(conn, id)?;
     Ok(Some((s, open, db::contact::history(conn, id)?)))
+}
+
+/// A record of the actor's units with its full T.C. number, the view
+/// written to the audit log (lists and forms show the number masked).
+/// `None` if the record is not the actor's (nothing is written).
+pub fn reveal_tckn(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i32,
+    now: NaiveDateTime,
+) -> ServiceResult<Option<Staff>> {
+    db::transaction(conn, |conn| {
+        let Some(s) = find(conn, actor, id)? else {
+            return Ok(None);
+        };
+        let target = format!("staff:{id}");
+        audit(
+            conn,
+            actor,
+            AuditAction::TcknShown,
+            &target,
+            "tam T.C. kimlik no gösterildi",
+            now,
+        )?;
+        Ok(Some(s))
+    })
 }

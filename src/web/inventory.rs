@@ -207,6 +207,7 @@ pub const ROUTES: &[Route] = &[
     post("/personel/ice-aktar/{id}", OFFICER_OWN).on(Record::Import),
     get("/personel/{id}/iletisim", OFFICER).on(Record::Staff),
     post("/personel/{id}/iletisim", OFFICER).on(Record::Staff),
+    post("/personel/{id}/tc", OFFICER).on(Record::Staff),
     get("/personel/{id}", OFFICER).on(Record::Staff),
     post("/personel/{id}", OFFICER).on(Record::Staff),
     // reviewer

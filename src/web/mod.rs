@@ -86,6 +86,7 @@ fn officer_routes(cfg: &mut web::ServiceConfig) {
             .route("/ice-aktar/{id}", web::post().to(staff_import::confirm))
             .route("/{id}/iletisim", web::get().to(contact::staff_form))
             .route("/{id}/iletisim", web::post().to(contact::staff_change))
+            .route("/{id}/tc", web::post().to(staff::reveal_tckn))
             .route("/{id}", web::get().to(staff::edit_form))
             .route("/{id}", web::post().to(staff::update)),
     );
@@ -219,6 +220,7 @@ mod tests {
             (staff_import_preview(7), "/personel/ice-aktar/{id}"),
             (staff(7), "/personel/{id}"),
             (staff_contact(7), "/personel/{id}/iletisim"),
+            (staff_tckn(7), "/personel/{id}/tc"),
             (REVIEW_QUEUE.into(), "/inceleme"),
             (review_tab("flagged"), "/inceleme"),
             (BULK_ACTION.into(), "/inceleme/toplu"),

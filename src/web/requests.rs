@@ -395,7 +395,10 @@ pub async fn new_form(
     let ids = form.staff_ids();
     if ids.is_empty() {
         // The same answer as the queue's bulk actions with nothing selected.
-        session.flash(FlashKind::Error, "Talep açmak için en az bir personel seçin.");
+        session.flash(
+            FlashKind::Error,
+            "Talep açmak için en az bir personel seçin.",
+        );
         return Ok(see_other(crate::paths::STAFF_LIST));
     }
     let reason = Reason::from_code(&form.gerekce).unwrap_or(Reason::FirstApplication);

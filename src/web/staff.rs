@@ -13,6 +13,7 @@ use super::page::{Page, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{staff::Staff, units::UnitRow};
+use crate::domain::kvkk;
 use crate::domain::phone::display as phone_display;
 use crate::domain::staff::{LineType, Operator, StaffInput, ValidStaff};
 use crate::domain::tckn::mask;
@@ -39,6 +40,8 @@ pub struct StaffRow {
     pub operator: String,
     pub line_type: String,
     pub has_signature: bool,
+    /// Anonymised (KVKK retention): no request can be filed for it.
+    pub anonymised: bool,
 }
 
 #[derive(Template)]
@@ -79,6 +82,7 @@ pub async fn list(
             operator: s.operator.label().to_owned(),
             line_type: s.line_type.label().to_owned(),
             has_signature: s.has_signature,
+            anonymised: kvkk::is_anonymised(&s.tckn),
         })
         .collect();
     rows.sort_by_cached_key(|r| sort_key(&r.name));
@@ -97,6 +101,11 @@ pub async fn list(
 struct FormPage {
     page: Page,
     editing: Option<i32>,
+    /// When editing: the stored number, masked (the T.C. field starts
+    /// empty and keeps it unless another is typed).
+    tckn_masked: String,
+    /// When editing an anonymised record: shown, not editable.
+    anonymised: bool,
     v: StaffInput,
     unit_id: String,
     units: Vec<UnitRow>,
@@ -105,6 +114,16 @@ struct FormPage {
     line_types: [LineType; 2],
     history_link: Option<i32>,
     contact_history: Vec<super::contact::HistoryView>,
+}
+
+impl FormPage {
+    /// The hint of an edit's T.C. field.
+    fn tckn_hint(&self) -> String {
+        format!(
+            "Boş bırakırsanız kayıtlı numara ({}) kalır; yalnızca değiştirmek için yazın.",
+            self.tckn_masked
+        )
+    }
 }
 
 async fn officer_units(state: &AppState, actor: &Actor) -> Result<Vec<UnitRow>, AppError> {
@@ -131,6 +150,8 @@ pub async fn new_form(
     render(&FormPage {
         page,
         editing: None,
+        tckn_masked: String::new(),
+        anonymised: false,
         v,
         unit_id,
         units,
@@ -164,8 +185,9 @@ pub async fn edit_form(
         .await?
         .ok_or(AppError::NotFound)?;
     let contact_history = super::contact::history_view(contact_history);
+    let (tckn_masked, anonymised) = (mask(&s.tckn), kvkk::is_anonymised(&s.tckn));
     let v = StaffInput {
-        tckn: s.tckn,
+        tckn: String::new(),
         first_name: s.first_name,
         last_name: s.last_name,
         sicil_no: s.sicil_no,
@@ -179,6 +201,8 @@ pub async fn edit_form(
     render(&FormPage {
         page,
         editing: Some(id),
+        tckn_masked,
+        anonymised,
         v,
         unit_id: s.unit_id.to_string(),
         units,
@@ -246,31 +270,50 @@ pub async fn update(
     Form(form): Form<StaffForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    visible(&state, &actor, id).await?;
+    if kvkk::is_anonymised(&visible(&state, &actor, id).await?.tckn) {
+        return Ok(anonymised(&session, id));
+    }
     save(state, page, session, actor, Some(id), form).await
 }
 
-/// The form as typed; when editing, the line stays as stored (it changes
-/// only through the contact-change page, which applies its consequences).
+/// The answer to a change of an anonymised record: refused, back to it.
+fn anonymised(session: &TypedSession, id: i32) -> HttpResponse {
+    session.flash(
+        FlashKind::Error,
+        "Bu kayıt KVKK saklama süresi dolduğu için anonimleştirildi; değiştirilemez.",
+    );
+    see_other(&crate::paths::staff(id))
+}
+
+/// The form as typed and, when editing, the stored T.C. number; when
+/// editing, the line stays as stored (it changes only through the
+/// contact-change page, which applies its consequences).
 async fn typed_input(
     state: &AppState,
     actor: &Actor,
     editing: Option<i32>,
     f: &StaffForm,
-) -> Result<StaffInput, AppError> {
+) -> Result<(StaffInput, Option<String>), AppError> {
     let mut v = input_of(f);
-    if let Some(id) = editing {
-        let stored = visible(state, actor, id).await?;
-        v.phone = phone_display(&stored.phone);
-        v.operator = stored.operator.code().to_owned();
-        v.line_type = stored.line_type.code().to_owned();
-        v.has_signature = if stored.has_signature { "var" } else { "yok" }.into();
-    }
-    Ok(v)
+    let Some(id) = editing else {
+        return Ok((v, None));
+    };
+    let stored = visible(state, actor, id).await?;
+    v.phone = phone_display(&stored.phone);
+    v.operator = stored.operator.code().to_owned();
+    v.line_type = stored.line_type.code().to_owned();
+    v.has_signature = if stored.has_signature { "var" } else { "yok" }.into();
+    Ok((v, Some(stored.tckn)))
 }
 
-/// The valid record and its unit, or the errors to show.
-fn validate(actor: &Actor, v: &StaffInput, unit_id: &str) -> Result<(ValidStaff, i32), FormErrors> {
+/// The valid record and its unit, or the errors to show. An edit's empty
+/// T.C. field keeps `stored_tckn`.
+fn validate(
+    actor: &Actor,
+    v: &StaffInput,
+    stored_tckn: Option<&str>,
+    unit_id: &str,
+) -> Result<(ValidStaff, i32), FormErrors> {
     let mut errors = FormErrors::default();
     let unit = unit_id
         .parse::<i32>()
@@ -279,7 +322,11 @@ fn validate(actor: &Actor, v: &StaffInput, unit_id: &str) -> Result<(ValidStaff,
     if unit.is_none() {
         errors.add("unit_id", "Sorumlu olduğunuz birimlerden birini seçin.");
     }
-    let valid = v.validate().map_err(|list| {
+    let valid = match stored_tckn {
+        Some(stored) => v.validate_edit(stored),
+        None => v.validate(),
+    };
+    let valid = valid.map_err(|list| {
         for (field, msg) in list {
             errors.add(field, msg);
         }
@@ -308,6 +355,27 @@ fn taken(tckn: bool, email: bool) -> FormErrors {
     errors
 }
 
+/// Where a save leads: the record, or the errors to show on the form.
+fn after_save(
+    session: &TypedSession,
+    editing: Option<i32>,
+    saved: Saved,
+) -> Result<HttpResponse, FormErrors> {
+    match saved {
+        Saved::Done(id) => {
+            let done = if editing.is_some() {
+                "Personel kaydı güncellendi."
+            } else {
+                "Personel eklendi."
+            };
+            session.flash(FlashKind::Success, done);
+            Ok(see_other(&crate::paths::staff(id)))
+        }
+        Saved::Taken { tckn, email } => Err(taken(tckn, email)),
+        Saved::Anonymised => Ok(anonymised(session, editing.unwrap_or_default())),
+    }
+}
+
 async fn save(
     state: web::Data<AppState>,
     page: Page,
@@ -316,9 +384,9 @@ async fn save(
     editing: Option<i32>,
     f: StaffForm,
 ) -> Result<HttpResponse, AppError> {
-    let v = typed_input(&state, &actor, editing, &f).await?;
+    let (v, stored_tckn) = typed_input(&state, &actor, editing, &f).await?;
     let unit_id = f.unit_id.clone();
-    let errors = match validate(&actor, &v, &unit_id) {
+    let errors = match validate(&actor, &v, stored_tckn.as_deref(), &unit_id) {
         Ok((valid, unit)) => {
             let now = state.clock.now_naive();
             let saved = state
@@ -327,19 +395,10 @@ async fn save(
                     move |conn| staff::save(conn, &actor, editing, &valid, unit, now)
                 })
                 .await?;
-            let (tckn, email) = match saved {
-                Saved::Done(id) => {
-                    let done = if editing.is_some() {
-                        "Personel kaydı güncellendi."
-                    } else {
-                        "Personel eklendi."
-                    };
-                    session.flash(FlashKind::Success, done);
-                    return Ok(see_other(&crate::paths::staff(id)));
-                }
-                Saved::Taken { tckn, email } => (tckn, email),
-            };
-            taken(tckn, email)
+            match after_save(&session, editing, saved) {
+                Ok(answer) => return Ok(answer),
+                Err(errors) => errors,
+            }
         }
         Err(errors) => errors,
     };
@@ -347,6 +406,8 @@ async fn save(
     let page = FormPage {
         page,
         editing,
+        tckn_masked: stored_tckn.as_deref().map(mask).unwrap_or_default(),
+        anonymised: false,
         v,
         unit_id,
         units,
@@ -357,4 +418,35 @@ async fn save(
         contact_history: Vec::new(),
     };
     render_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+#[derive(Template)]
+#[template(path = "staff/tckn.html")]
+struct TcknPage {
+    page: Page,
+    id: i32,
+    name: String,
+    tckn: String,
+}
+
+/// `POST /personel/{id}/tc`: the record's full T.C. number, on a page of
+/// its own; the view is written to the audit log (another unit's record: 404).
+pub async fn reveal_tckn(
+    state: web::Data<AppState>,
+    page: Page,
+    actor: Actor,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = parse_id(&path)?;
+    let now = state.clock.now_naive();
+    let s = state
+        .call(move |conn| staff::reveal_tckn(conn, &actor, id, now))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render(&TcknPage {
+        page,
+        id,
+        name: s.full_name(),
+        tckn: s.tckn,
+    })
 }

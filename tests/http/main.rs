@@ -13,6 +13,7 @@ mod expiry;
 mod fees;
 mod helpers;
 mod import_limits;
+mod kvkk;
 mod lifecycle;
 mod matrix;
 mod registry;
