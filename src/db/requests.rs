@@ -251,10 +251,27 @@ pub struct Filter {
     pub reason: Option<Reason>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
-    /// Name fragment (Turkish-folded) or TC prefix.
+    /// Name fragment (Turkish-folded), or digits: a request number or the
+    /// start of a T.C. kimlik no.
     pub search: Option<String>,
     pub staff_id: Option<i32>,
     pub flagged_only: bool,
+}
+
+impl Filter {
+    /// Whether anything beyond the states and the reader's units narrows
+    /// the list (then the tab counts are counted for this filter).
+    pub fn is_narrowed(&self) -> bool {
+        self.province_id.is_some()
+            || self.unit_id.is_some()
+            || self.operator.is_some()
+            || self.reason.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.search.is_some()
+            || self.staff_id.is_some()
+            || self.flagged_only
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,17 +280,89 @@ pub enum Order {
     OldestFirst,
 }
 
-/// One page of lines by keyset on the id: `after` is the last id of the
-/// previous page. Uses the (state, id) and (unit_id, state, id) indexes, so
-/// the cost does not grow with the page number.
+/// Where a page starts: at the top, after the last id of the previous page,
+/// or (going back) before the first id of the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    First,
+    After(i32),
+    Before(i32),
+}
+
+/// Applies every field of a [`Filter`] but the states to a boxed query over
+/// `requests ⋈ staff ⋈ units`: one definition for the page and its counts.
+macro_rules! narrowed {
+    ($query:expr, $filter:expr) => {{
+        let f: &Filter = $filter;
+        let mut q = $query;
+        if let Some(ids) = &f.unit_ids {
+            q = q.filter(requests::unit_id.eq_any(ids.clone()));
+        }
+        if let Some(p) = f.province_id {
+            q = q.filter(units::province_id.eq(p));
+        }
+        if let Some(u) = f.unit_id {
+            q = q.filter(requests::unit_id.eq(u));
+        }
+        if let Some(o) = &f.operator {
+            q = q.filter(requests::operator.eq(*o));
+        }
+        if let Some(r) = &f.reason {
+            q = q.filter(requests::reason.eq(*r));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(requests::created_at.ge(from));
+        }
+        if let Some(to) = f.to {
+            q = q.filter(requests::created_at.lt(to));
+        }
+        if let Some(s) = f.staff_id {
+            q = q.filter(requests::staff_id.eq(s));
+        }
+        if f.flagged_only {
+            q = q.filter(requests::flagged.eq(true));
+        }
+        match f
+            .search
+            .as_deref()
+            .map(crate::domain::staff::search_key)
+            .filter(|s| !s.is_empty())
+        {
+            None => {}
+            Some(s) if s.chars().all(|c| c.is_ascii_digit()) => {
+                // Up to 5 digits: a request number; 6 to 10: a request
+                // number or the start of a T.C. (which has 11).
+                let tckn = staff::tckn.like(format!("{s}%"));
+                q = match s.parse::<i32>() {
+                    Ok(id) if s.len() < 6 => q.filter(requests::id.eq(id)),
+                    Ok(id) if s.len() < 11 => q.filter(requests::id.eq(id).or(tckn)),
+                    _ => q.filter(tckn),
+                };
+            }
+            Some(s) => {
+                q = q.filter(
+                    staff::search_name
+                        .like(format!("%{}%", super::staff::escape_like(&s)))
+                        .escape('\\'),
+                );
+            }
+        }
+        q
+    }};
+}
+
+/// One page of lines by keyset on the id, from `cursor`, in `order` (a page
+/// before a cursor is read backwards and turned round). Uses the (state, id)
+/// and (unit_id, state, id) indexes, so the cost does not grow with the page
+/// number.
 pub fn page(
     conn: &mut AnyConnection,
     f: &Filter,
     order: Order,
-    after: Option<i32>,
+    cursor: Cursor,
     limit: i64,
 ) -> QueryResult<Vec<Line>> {
-    let mut q = requests::table
+    let base = requests::table
         .inner_join(staff::table)
         .inner_join(units::table)
         .select((
@@ -293,62 +382,49 @@ pub fn page(
             units::province_id,
         ))
         .into_boxed();
+    let mut q = narrowed!(base, f);
     if !f.states.is_empty() {
         q = q.filter(requests::state.eq_any(f.states.clone()));
     }
-    if let Some(ids) = &f.unit_ids {
-        q = q.filter(requests::unit_id.eq_any(ids.clone()));
-    }
-    if let Some(p) = f.province_id {
-        q = q.filter(units::province_id.eq(p));
-    }
-    if let Some(u) = f.unit_id {
-        q = q.filter(requests::unit_id.eq(u));
-    }
-    if let Some(o) = &f.operator {
-        q = q.filter(requests::operator.eq(*o));
-    }
-    if let Some(r) = &f.reason {
-        q = q.filter(requests::reason.eq(*r));
-    }
-    if let Some(from) = f.from {
-        q = q.filter(requests::created_at.ge(from));
-    }
-    if let Some(to) = f.to {
-        q = q.filter(requests::created_at.lt(to));
-    }
-    if let Some(s) = f.staff_id {
-        q = q.filter(requests::staff_id.eq(s));
-    }
-    if f.flagged_only {
-        q = q.filter(requests::flagged.eq(true));
-    }
-    if let Some(s) = f
-        .search
-        .as_deref()
-        .map(crate::domain::staff::search_key)
-        .filter(|s| !s.is_empty())
-    {
-        if s.chars().all(|c| c.is_ascii_digit()) {
-            q = q.filter(staff::tckn.like(format!("{s}%")));
-        } else {
-            q = q.filter(
-                staff::search_name
-                    .like(format!("%{}%", super::staff::escape_like(&s)))
-                    .escape('\\'),
-            );
-        }
-    }
-    q = match (order, after) {
-        (Order::NewestFirst, Some(a)) => q.filter(requests::id.lt(a)),
-        (Order::OldestFirst, Some(a)) => q.filter(requests::id.gt(a)),
-        (_, None) => q,
+    let newest = order == Order::NewestFirst;
+    let backwards = matches!(cursor, Cursor::Before(_));
+    q = match cursor {
+        Cursor::First => q,
+        Cursor::After(a) if newest => q.filter(requests::id.lt(a)),
+        Cursor::After(a) => q.filter(requests::id.gt(a)),
+        Cursor::Before(b) if newest => q.filter(requests::id.gt(b)),
+        Cursor::Before(b) => q.filter(requests::id.lt(b)),
     };
-    q = match order {
-        Order::NewestFirst => q.order(requests::id.desc()),
-        Order::OldestFirst => q.order(requests::id.asc()),
+    q = if newest != backwards {
+        q.order(requests::id.desc())
+    } else {
+        q.order(requests::id.asc())
     };
-    q.limit(limit).load(conn)
+    let mut lines: Vec<Line> = q.limit(limit).load(conn)?;
+    if backwards {
+        lines.reverse();
+    }
+    Ok(lines)
+}
+
+/// How many requests of `f` (its states aside) are in each state, and how
+/// many of them are flagged: the tab counts of a narrowed list.
+pub fn counts_for(conn: &mut AnyConnection, f: &Filter) -> QueryResult<(Vec<(State, i64)>, i64)> {
+    let base = requests::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .group_by(requests::state)
+        .select((requests::state, diesel::dsl::count_star()))
+        .into_boxed();
+    let counts = narrowed!(base, f).load(conn)?;
+    let flagged_base = requests::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .filter(requests::flagged.eq(true))
+        .count()
+        .into_boxed();
+    let flagged = narrowed!(flagged_base, f).get_result(conn)?;
+    Ok((counts, flagged))
 }
 
 /// How many requests are in each state (for the queue tabs), optionally only

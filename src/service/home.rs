@@ -136,7 +136,7 @@ fn own_requests(conn: &mut AnyConnection, staff_id: i32, limit: i64) -> ServiceR
         conn,
         &filter,
         db::requests::Order::NewestFirst,
-        None,
+        db::requests::Cursor::First,
         limit,
     )?)
 }

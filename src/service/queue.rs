@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDateTime};
 use super::ServiceResult;
 use crate::db::{
     self, AnyConnection,
-    requests::{Filter, Line, Order},
+    requests::{Cursor, Filter, Line, Order},
     units::{Province, UnitRow},
 };
 use crate::domain::workflow::State;
@@ -20,15 +20,18 @@ pub struct QueueRequest {
     pub scope: Option<Vec<i32>>,
     pub filter: Filter,
     pub order: Order,
-    pub after: Option<i32>,
+    pub cursor: Cursor,
     pub limit: i64,
     pub closed_counts: Option<Vec<(State, i64)>>,
 }
 
 pub struct Queue {
-    /// At most `limit` lines; `has_more` says whether a next page exists.
+    /// At most `limit` lines, and whether there are pages before and after.
     pub lines: Vec<Line>,
-    pub has_more: bool,
+    pub has_prev: bool,
+    pub has_next: bool,
+    /// Per state; for a narrowed filter (search, unit, dates, …) counted for
+    /// that filter, so the tabs filter the result.
     pub counts: Vec<(State, i64)>,
     /// Requests the staff member reported as "not mine" (all-units view).
     pub flagged: i64,
@@ -42,21 +45,40 @@ pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> Se
         unit_ids: q.scope.clone(),
         ..q.filter
     };
-    let mut lines = db::requests::page(conn, &filter, q.order, q.after, q.limit + 1)?;
+    let mut lines = db::requests::page(conn, &filter, q.order, q.cursor, q.limit + 1)?;
     let has_more = lines.len() as i64 > q.limit;
-    lines.truncate(q.limit as usize);
+    if has_more {
+        // The extra line is the far end: the last one, or going back the first.
+        match q.cursor {
+            Cursor::Before(_) => drop(lines.remove(0)),
+            _ => lines.truncate(q.limit as usize),
+        }
+    }
+    let (has_prev, has_next) = match q.cursor {
+        Cursor::First => (false, has_more),
+        Cursor::After(_) => (true, has_more),
+        Cursor::Before(_) => (has_more, true),
+    };
     let mut units = db::units::list(conn)?;
     if let Some(ids) = &q.scope {
         units.retain(|u| ids.contains(&u.unit.id));
     }
-    Ok(Queue {
-        lines,
-        has_more,
-        counts: counts(conn, q.scope.as_deref(), q.closed_counts)?,
-        flagged: match q.scope {
+    let (counts, flagged) = if filter.is_narrowed() {
+        let (counts, flagged) = db::requests::counts_for(conn, &filter)?;
+        (counts, if q.scope.is_none() { flagged } else { 0 })
+    } else {
+        let flagged = match q.scope {
             None => db::requests::count_flagged(conn)?,
             Some(_) => 0,
-        },
+        };
+        (counts(conn, q.scope.as_deref(), q.closed_counts)?, flagged)
+    };
+    Ok(Queue {
+        lines,
+        has_prev,
+        has_next,
+        counts,
+        flagged,
         provinces: db::units::provinces(conn)?,
         waiting: waiting(conn, q.scope.as_deref(), now)?,
         units,

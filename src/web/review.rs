@@ -18,7 +18,8 @@ use super::requests::ActionForm;
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{
-    requests::Filter, requests::Line, requests::Order, units::Province, units::UnitRow,
+    requests::Cursor, requests::Filter, requests::Line, requests::Order, units::Province,
+    units::UnitRow,
 };
 use crate::domain::auth::safe_next;
 use crate::domain::request::Reason;
@@ -45,6 +46,10 @@ pub struct ListQuery {
     q: Option<String>,
     sira: Option<String>,
     sonra: Option<String>,
+    once: Option<String>,
+    /// The tab the filter form was sent from: kept for filters, left for
+    /// "Tümü" when a search term is given.
+    onceki: Option<String>,
 }
 
 impl ListQuery {
@@ -52,10 +57,11 @@ impl ListQuery {
         v.as_deref().map(str::trim).filter(|s| !s.is_empty())
     }
 
-    /// The query string without the page cursor (for tabs and "next page").
-    fn without_cursor(&self, tab: Option<&str>) -> String {
+    /// The query string for `tab`, without the page cursor (for tabs and
+    /// the pager).
+    fn without_cursor(&self, tab: &str) -> String {
         let pairs: Vec<(&str, &str)> = [
-            ("sekme", tab.or(Self::get(&self.sekme))),
+            ("sekme", Some(tab)),
             ("il", Self::get(&self.il)),
             ("birim", Self::get(&self.birim)),
             ("operator", Self::get(&self.operator)),
@@ -128,7 +134,10 @@ struct ListPage {
     tabs: Vec<Tab>,
     tab: String,
     lines: Vec<LineView>,
+    prev: Option<String>,
     next: Option<String>,
+    /// Requests in the selected tab (for this filter).
+    total: i64,
     q: ListQuery,
     provinces: Vec<Province>,
     units: Vec<UnitRow>,
@@ -202,13 +211,29 @@ fn tabs_of(reviewer: bool) -> &'static [(TabKind, &'static str)] {
 }
 
 impl ListQuery {
-    /// The selected tab, or the list's first.
+    /// The selected tab; without one, "Tümü" for a search (it looks in
+    /// every state, the tabs then filter the result) or the list's first.
     fn tab(&self, reviewer: bool) -> TabKind {
         let tabs = tabs_of(reviewer);
-        Self::get(&self.sekme)
-            .and_then(|t| tabs.iter().find(|(k, _)| k.code() == t))
-            .unwrap_or(&tabs[0])
-            .0
+        let from_form = Self::get(&self.onceki).filter(|_| Self::get(&self.q).is_none());
+        match Self::get(&self.sekme).or(from_form) {
+            None if Self::get(&self.q).is_some() => All,
+            chosen => {
+                chosen
+                    .and_then(|t| tabs.iter().find(|(k, _)| k.code() == t))
+                    .unwrap_or(&tabs[0])
+                    .0
+            }
+        }
+    }
+
+    fn cursor(&self) -> Cursor {
+        let id = |v: &Option<String>| Self::get(v).and_then(|v| v.parse().ok());
+        match (id(&self.sonra), id(&self.once)) {
+            (Some(a), _) => Cursor::After(a),
+            (None, Some(b)) => Cursor::Before(b),
+            (None, None) => Cursor::First,
+        }
     }
 
     fn filter(&self, tab: TabKind) -> Filter {
@@ -219,7 +244,8 @@ impl ListQuery {
             reason: Self::get(&self.gerekce).and_then(Reason::from_code),
             from: local_day_start(Self::get(&self.baslangic), 0),
             to: local_day_start(Self::get(&self.bitis), 1),
-            search: Self::get(&self.q).map(str::to_owned),
+            // "#123" is request 123.
+            search: Self::get(&self.q).map(|s| s.trim_start_matches('#').to_owned()),
             ..Default::default()
         };
         match tab {
@@ -276,9 +302,33 @@ fn tab_views(q: &ListQuery, reviewer: bool, tab: TabKind, found: &Queue) -> Vec<
             label,
             count: count_of(kind),
             active: kind == tab,
-            href: format!("{base}?{}", q.without_cursor(Some(kind.code()))),
+            href: format!("{base}?{}", q.without_cursor(kind.code())),
         })
         .collect()
+}
+
+/// "← Önceki sayfa" and "Sonraki sayfa →", keyed on the page's first and
+/// last ids.
+fn page_links(
+    q: &ListQuery,
+    tab: TabKind,
+    base: &str,
+    found: &Queue,
+) -> (Option<String>, Option<String>) {
+    let rest = q.without_cursor(tab.code());
+    let sep = if rest.is_empty() { "" } else { "&" };
+    let link = |key: &str, id: i32| format!("{base}?{rest}{sep}{key}={id}");
+    let prev = found
+        .lines
+        .first()
+        .filter(|_| found.has_prev)
+        .map(|l| link("once", l.id));
+    let next = found
+        .lines
+        .last()
+        .filter(|_| found.has_next)
+        .map(|l| link("sonra", l.id));
+    (prev, next)
 }
 
 fn list_base(reviewer: bool) -> &'static str {
@@ -305,12 +355,13 @@ async fn list(
     } else {
         None
     };
-    let refresh_closed = scope.is_none() && closed_counts.is_none();
+    let filter = q.filter(tab);
+    let refresh_closed = scope.is_none() && closed_counts.is_none() && !filter.is_narrowed();
     let request = QueueRequest {
         scope,
-        filter: q.filter(tab),
+        filter,
         order: q.order(),
-        after: ListQuery::get(&q.sonra).and_then(|v| v.parse().ok()),
+        cursor: q.cursor(),
         limit: PAGE_SIZE,
         closed_counts,
     };
@@ -321,12 +372,9 @@ async fn list(
         remember_closed_counts(&state, &found.counts, now);
     }
     let base = list_base(reviewer);
-    let next = found.lines.last().filter(|_| found.has_more).map(|l| {
-        let rest = q.without_cursor(None);
-        let sep = if rest.is_empty() { "" } else { "&" };
-        format!("{base}?{rest}{sep}sonra={}", l.id)
-    });
+    let (prev, next) = page_links(&q, tab, base, &found);
     let tabs = tab_views(&q, reviewer, tab, &found);
+    let total = tabs.iter().find(|t| t.active).map_or(0, |t| t.count);
     render(&ListPage {
         page,
         title: if reviewer {
@@ -339,7 +387,9 @@ async fn list(
         tabs,
         tab: tab.code().to_owned(),
         lines: found.lines.into_iter().map(LineView::from).collect(),
+        prev,
         next,
+        total,
         q,
         provinces: found.provinces,
         units: found.units,

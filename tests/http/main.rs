@@ -16,6 +16,7 @@ mod import_limits;
 mod kvkk;
 mod lifecycle;
 mod matrix;
+mod queue;
 mod registry;
 mod roles;
 mod site;

@@ -1,0 +1,102 @@
+//! The reviewers' queue: search across every state with the tabs filtering
+//! the result, requests found by number, and paging both ways with a total.
+
+use mobilimza::domain::workflow::State;
+
+use crate::helpers::spawn_world;
+
+/// After forwarding, a name typed on the default tab ("İnceleme bekleyen")
+/// once found nothing. A search now looks in every state; the tabs count the
+/// result.
+#[tokio::test]
+async fn a_search_finds_a_request_in_any_state_and_by_its_number() {
+    let w = spawn_world().await;
+    let id = w
+        .app
+        .add_request(w.staff, State::Forwarded, w.app.officer_a);
+    let other = w
+        .app
+        .add_staff(w.app.unit_a, 77, "Cem", "Ak", "cem@kurum.gov.tr");
+    w.app.add_request(other, State::Submitted, w.app.officer_a);
+    let name = crate::helpers::STAFF_LAST;
+
+    let page = w
+        .reviewer
+        .get(&format!("/inceleme?onceki=submitted&q={name}"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("#{id}</a>")), "{}", page.body);
+    assert!(page.body.contains("1 talep."), "total of the search");
+    assert!(
+        page.body
+            .contains("Kamu SM&#39;de <span class=\"count\">1</span>")
+            && page
+                .body
+                .contains("İnceleme bekleyen <span class=\"count\">0</span>"),
+        "the tabs count the result: {}",
+        page.body
+    );
+    for q in [format!("{id}"), format!("%23{id}")] {
+        let page = w.reviewer.get(&format!("/inceleme?q={q}")).await;
+        assert!(page.body.contains(&format!("#{id}</a>")), "{q}");
+        assert!(page.body.contains("1 talep."), "{q}: only that request");
+    }
+    // Filters without a search stay in the tab they were sent from.
+    let page = w
+        .reviewer
+        .get("/inceleme?onceki=submitted&operator=turkcell")
+        .await;
+    assert!(!page.body.contains(&format!("#{id}</a>")));
+}
+
+#[tokio::test]
+async fn the_queue_pages_forward_and_back_and_says_how_many() {
+    let w = spawn_world().await;
+    let mut ids = Vec::new();
+    for n in 0..55 {
+        let s = w.app.add_staff(
+            w.app.unit_a,
+            100 + n,
+            "Kişi",
+            &format!("Soyad{n}"),
+            &format!("k{n}@kurum.gov.tr"),
+        );
+        ids.push(w.app.add_request(s, State::Submitted, w.app.officer_a));
+    }
+    let first = w.reviewer.get("/inceleme").await;
+    assert!(
+        first.body.contains("55 talep; bu sayfada 50."),
+        "{}",
+        first.body
+    );
+    assert!(!first.body.contains("Önceki sayfa"));
+    let newest = ids[54];
+    assert!(first.body.contains(&format!("#{newest}</a>")));
+    let next = link(&first.body, "next");
+    let second = w.reviewer.get(&next).await;
+    assert!(second.body.contains("55 talep; bu sayfada 5."));
+    assert!(second.body.contains(&format!("#{}</a>", ids[0])));
+    assert!(!second.body.contains("Sonraki sayfa"));
+    let back = w.reviewer.get(&link(&second.body, "prev")).await;
+    assert!(
+        back.body.contains(&format!("#{newest}</a>")),
+        "back on the first page"
+    );
+    assert!(back.body.contains(&format!("#{}</a>", ids[5])));
+    assert!(!back.body.contains(&format!("#{}</a>", ids[4])));
+    assert!(
+        !back.body.contains("Önceki sayfa"),
+        "nothing before the first page"
+    );
+}
+
+/// The href of the pager link with `rel`.
+fn link(body: &str, rel: &str) -> String {
+    let at = body.find(&format!("rel=\"{rel}\"")).expect(rel);
+    let start = body[..at].rfind("href=\"").expect("href") + 6;
+    body[start..]
+        .split('"')
+        .next()
+        .expect("end")
+        .replace("&#38;", "&").replace("&amp;", "&")
+}
