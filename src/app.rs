@@ -47,6 +47,7 @@ impl AppState {
     pub fn new(config: Config, pool: DbPool, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let passwords = PasswordGate::per_core(PasswordHasher::new(config.argon2)?);
         let demo = db::settings::is_demo(&mut *pool.get()?)?;
+        crate::service::mail::remember_base_url(&mut *pool.get()?, &config.base_url)?;
         Ok(Self {
             pool,
             config,
@@ -201,6 +202,7 @@ pub fn run(
 
 /// `mobilimza serve`: open (and migrate) the database, then serve.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let mailer = Arc::new(crate::mailer::Mailer::from_config(&config)?);
     let pool = db::open(&config.database)?;
     let key = resolve_session_key(&config)?;
     let listener = TcpListener::bind(&config.bind).map_err(|e| {
@@ -211,6 +213,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     crate::jobs::billing::spawn(state.pool.clone(), state.clock.clone());
     crate::jobs::expiry::spawn(state.pool.clone(), state.clock.clone());
+    tracing::info!(yol = %mailer.describe(), "e-posta");
+    if let Some(folder) = &mailer.folder {
+        println!(
+            "SMTP ayarlı değil: e-postalar {} klasörüne .eml dosyası olarak yazılıyor.",
+            folder.display()
+        );
+    }
+    crate::jobs::mail::spawn(
+        state.pool.clone(),
+        state.clock.clone(),
+        mailer,
+        std::time::Duration::from_secs(5),
+    );
     println!("Mobil İmza Talep Portalı çalışıyor: {url}");
     run(state, key, listener, workers)?.await?;
     Ok(())

@@ -7,6 +7,7 @@ pub mod contact;
 pub mod email;
 pub mod fees;
 pub mod hold;
+pub mod mail;
 pub mod money;
 pub mod payer;
 pub mod phone;

@@ -16,6 +16,7 @@ pub mod expiry;
 pub mod fees;
 pub mod followup;
 pub mod home;
+pub mod mail;
 pub mod queue;
 pub mod rates;
 pub mod reports;

@@ -193,6 +193,7 @@ pub const ROUTES: &[Route] = &[
     post("/cikis", Public),
     get("/hesap/parola", SignedIn),
     post("/hesap/parola", SignedIn),
+    post("/hesap/eposta", SignedIn),
     // officer
     get("/talepler", OFFICER),
     get("/talepler/yeni", OFFICER),
@@ -271,6 +272,8 @@ pub const ROUTES: &[Route] = &[
     post("/yonetim/ayarlar", ADMIN),
     get("/yonetim/ucretler", ADMIN),
     post("/yonetim/ucretler", ADMIN),
+    get("/yonetim/eposta", ADMIN),
+    post("/yonetim/eposta", ADMIN),
     // home
     get("/", SignedIn),
 ];

@@ -45,7 +45,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/hesap")
                 .wrap(from_fn(require_login))
                 .route("/parola", web::get().to(auth::password_form))
-                .route("/parola", web::post().to(auth::change_password)),
+                .route("/parola", web::post().to(auth::change_password))
+                .route("/eposta", web::post().to(auth::mail_preferences)),
         );
     officer_routes(cfg);
     reviewer_routes(cfg);
@@ -159,7 +160,7 @@ fn staff_routes(cfg: &mut web::ServiceConfig) {
 }
 
 fn admin_routes(cfg: &mut web::ServiceConfig) {
-    use admin::{audit, rates, settings, units, users};
+    use admin::{audit, mail, rates, settings, units, users};
     cfg.service(
         web::scope("/yonetim")
             .wrap(from_fn(role_guard(Role::Admin)))
@@ -179,7 +180,9 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
             .route("/ayarlar", web::get().to(settings::form))
             .route("/ayarlar", web::post().to(settings::save))
             .route("/ucretler", web::get().to(rates::list))
-            .route("/ucretler", web::post().to(rates::add)),
+            .route("/ucretler", web::post().to(rates::add))
+            .route("/eposta", web::get().to(mail::list))
+            .route("/eposta", web::post().to(mail::resend)),
     );
 }
 
@@ -202,6 +205,7 @@ mod tests {
             (login_then("/talep/7?a=b"), "/giris"),
             (LOGOUT.into(), "/cikis"),
             (PASSWORD.into(), "/hesap/parola"),
+            (MY_MAIL.into(), "/hesap/eposta"),
             (REQUESTS.into(), "/talepler"),
             (requests_tab("returned"), "/talepler"),
             (NEW_REQUEST.into(), "/talepler/yeni"),
@@ -264,6 +268,7 @@ mod tests {
             (AUDIT.into(), "/yonetim/denetim"),
             (SETTINGS.into(), "/yonetim/ayarlar"),
             (RATES.into(), "/yonetim/ucretler"),
+            (MAIL_QUEUE.into(), "/yonetim/eposta"),
         ]
     }
 

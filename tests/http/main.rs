@@ -13,6 +13,7 @@ mod fees;
 mod helpers;
 mod import_limits;
 mod lifecycle;
+mod mail;
 mod matrix;
 mod registry;
 mod roles;
