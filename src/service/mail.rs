@@ -92,6 +92,11 @@ pub fn queue(
     Ok(Some(id))
 }
 
+/// `path` on the portal's public URL.
+pub fn absolute(conn: &mut AnyConnection, path: &str) -> ServiceResult<String> {
+    Ok(format!("{}{path}", base_url(conn)?))
+}
+
 /// "Talep #id sayfasını açın" with the request's absolute URL.
 pub fn link_to_request(conn: &mut AnyConnection, id: i32) -> ServiceResult<(String, String)> {
     Ok(request_link(&base_url(conn)?, id))

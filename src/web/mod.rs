@@ -18,6 +18,7 @@ pub mod inventory;
 pub mod me;
 pub mod page;
 pub mod requests;
+pub mod reset;
 pub mod review;
 pub mod session;
 pub mod staff;
@@ -41,6 +42,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/giris", web::get().to(auth::login_form))
         .route("/giris", web::post().to(auth::login))
         .route("/cikis", web::post().to(auth::logout))
+        .route("/parola-sifirla", web::get().to(reset::request_form))
+        .route("/parola-sifirla", web::post().to(reset::request))
+        .route("/parola-sifirla/{token}", web::get().to(reset::reset_form))
+        .route("/parola-sifirla/{token}", web::post().to(reset::reset))
         .service(
             web::scope("/hesap")
                 .wrap(from_fn(require_login))
@@ -204,6 +209,8 @@ mod tests {
             (LOGIN.into(), "/giris"),
             (login_then("/talep/7?a=b"), "/giris"),
             (LOGOUT.into(), "/cikis"),
+            (PASSWORD_RESET.into(), "/parola-sifirla"),
+            (password_reset("abc_-9"), "/parola-sifirla/{token}"),
             (PASSWORD.into(), "/hesap/parola"),
             (MY_MAIL.into(), "/hesap/eposta"),
             (REQUESTS.into(), "/talepler"),

@@ -627,3 +627,134 @@ async fn a_walk_through_a_real_smtp_server_survives_an_outage() {
     assert_eq!(by_to.get(STAFF_EMAIL), Some(&4));
     assert_eq!(w.app.count("outbox WHERE sent_at IS NULL"), 0);
 }
+
+// ------------------------------------------------------------ password reset
+
+/// The reset link's token from the newest password-reset mail to `to`.
+fn reset_token(w: &World, to: &str) -> String {
+    use diesel::prelude::*;
+    use mobilimza::db::schema::outbox;
+    let body: String = outbox::table
+        .filter(outbox::kind.eq("password_reset"))
+        .filter(outbox::recipient.eq(to))
+        .order(outbox::id.desc())
+        .select(outbox::body_text)
+        .first(&mut w.app.conn())
+        .expect("reset mail");
+    let start = body.find("/parola-sifirla/").expect("link") + "/parola-sifirla/".len();
+    body[start..]
+        .split_whitespace()
+        .next()
+        .expect("token")
+        .to_owned()
+}
+
+/// The answer of the request form without its CSRF token.
+fn answer(page: &crate::helpers::Page) -> String {
+    let token = page.csrf().unwrap_or_default();
+    page.body.replace(&token, "")
+}
+
+#[tokio::test]
+async fn password_reset_works_once_expires_and_hints_nothing() {
+    let w = world().await;
+    let login = w.app.browser().get("/giris").await;
+    assert!(login.body.contains("Parolamı unuttum"));
+    let anon = w.app.browser();
+    let known = anon
+        .post("/parola-sifirla", &[("email", " Sef@Kurum.gov.tr ")])
+        .await;
+    let unknown = anon
+        .post("/parola-sifirla", &[("email", "yok@kurum.gov.tr")])
+        .await;
+    assert_eq!(known.status, 200);
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(answer(&known), answer(&unknown), "the same answer");
+    assert!(known.body.contains("Bu adres portalda bir hesaba aitse"));
+    assert_eq!(w.app.count("outbox WHERE kind = 'password_reset'"), 1);
+    assert_eq!(w.app.count("password_resets"), 1);
+    let token = reset_token(&w, REVIEWER_EMAIL);
+    assert_eq!(
+        w.app
+            .count(&format!("password_resets WHERE token_hash = '{token}'")),
+        0,
+        "only the hash is stored"
+    );
+
+    // The reviewer's open session ends with the reset.
+    assert_eq!(w.reviewer.get("/inceleme").await.status, 200);
+    let path = format!("/parola-sifirla/{token}");
+    let form = anon.get(&path).await;
+    assert_eq!(form.status, 200);
+    let weak = anon
+        .post(&path, &[("new", "kisa"), ("confirm", "kisa")])
+        .await;
+    assert_eq!(weak.status, 422);
+    let new_password = "Yepyeni-Parola-Şubat-2027";
+    let r = anon
+        .post(&path, &[("new", new_password), ("confirm", new_password)])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location.as_deref(), Some("/giris"));
+    let ended = w.reviewer.get("/inceleme").await;
+    assert_eq!(ended.status, 303, "the old session is over");
+    let b = w.app.browser();
+    assert_eq!(b.login(REVIEWER_EMAIL, new_password).await.status, 303);
+    assert_eq!(
+        w.app
+            .browser()
+            .login(REVIEWER_EMAIL, crate::helpers::PASSWORD)
+            .await
+            .status,
+        401
+    );
+    // Once only.
+    assert_eq!(anon.get(&path).await.status, 410);
+    let again = anon
+        .post(
+            &path,
+            &[
+                ("new", "Baska-Parola-Mart-2027"),
+                ("confirm", "Baska-Parola-Mart-2027"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 410);
+    assert_eq!(w.app.count("audit_log WHERE action = 'password.reset'"), 1);
+
+    // Expired after 30 minutes.
+    anon.post("/parola-sifirla", &[("email", OFFICER_A_EMAIL)])
+        .await;
+    let token = reset_token(&w, OFFICER_A_EMAIL);
+    w.app.clock.advance(Duration::minutes(31));
+    assert_eq!(
+        anon.get(&format!("/parola-sifirla/{token}")).await.status,
+        410
+    );
+}
+
+#[tokio::test]
+async fn password_reset_requests_are_throttled_per_address_without_a_hint() {
+    let w = world().await;
+    let anon = w.app.browser();
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        let page = anon
+            .post("/parola-sifirla", &[("email", STAFF_EMAIL)])
+            .await;
+        assert_eq!(page.status, 200);
+        answers.push(answer(&page));
+    }
+    answers.dedup();
+    assert_eq!(answers.len(), 1, "every answer is the same");
+    assert_eq!(w.app.count("outbox WHERE kind = 'password_reset'"), 3);
+    assert_eq!(
+        w.app
+            .count("audit_log WHERE action = 'password.reset_throttled'"),
+        2
+    );
+    w.app.clock.advance(Duration::minutes(61));
+    anon.post("/parola-sifirla", &[("email", STAFF_EMAIL)])
+        .await;
+    assert_eq!(w.app.count("outbox WHERE kind = 'password_reset'"), 4);
+}
