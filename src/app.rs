@@ -55,6 +55,7 @@ impl AppState {
             tracing::info!("zincir öncesi denetim kayıtları mühürlendi");
         }
         let demo = db::settings::is_demo(&mut conn)?;
+        crate::service::mail::remember_base_url(&mut conn, &config.base_url)?;
         drop(conn);
         Ok(Self {
             pool,
@@ -244,6 +245,7 @@ pub fn run(
 
 /// `mobilimza serve`: open (and migrate) the database, then serve.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let mailer = Arc::new(crate::mailer::Mailer::from_config(&config)?);
     let pool = db::open(&config.database)?;
     let key = resolve_session_key(&config)?;
     let listener = TcpListener::bind(&config.bind).map_err(|e| {
@@ -254,6 +256,19 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     crate::jobs::billing::spawn(state.pool.clone(), state.clock.clone());
     crate::jobs::expiry::spawn(state.pool.clone(), state.clock.clone());
+    tracing::info!(yol = %mailer.describe(), "e-posta");
+    if let Some(folder) = &mailer.folder {
+        println!(
+            "SMTP ayarlı değil: e-postalar {} klasörüne .eml dosyası olarak yazılıyor.",
+            folder.display()
+        );
+    }
+    crate::jobs::mail::spawn(
+        state.pool.clone(),
+        state.clock.clone(),
+        mailer,
+        std::time::Duration::from_secs(5),
+    );
     println!("Mobil İmza Talep Portalı çalışıyor: {url}");
     run(state, key, listener, workers)?.await?;
     Ok(())

@@ -461,7 +461,7 @@ mod tests {
             (&[("ARGON2_PARAMS", "x=3")], "ARGON2_PARAMS"),
             (&[("SESSION_IDLE_MINUTES", "0")], "SESSION_IDLE_MINUTES"),
             (&[("AUDIT_KEY", "kisa")], "AUDIT_KEY"),
-            (&[("SMTP_HOST", "mail.example")], "SMTP_FROM"),
+            (&[("SMTP_HOST", "smtp.example")], "SMTP_FROM"),
             (
                 &[
                     ("SMTP_HOST", "m"),
@@ -489,7 +489,7 @@ mod tests {
     #[test]
     fn smtp_is_parsed_when_given() {
         let c = cfg(&[
-            ("SMTP_HOST", "mail.example"),
+            ("SMTP_HOST", "smtp.example"),
             ("SMTP_FROM", "Portal <p@example.gov.tr>"),
         ])
         .expect("valid");

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod jobs;
+pub mod mailer;
 pub mod password;
 pub mod paths;
 pub mod service;

@@ -60,6 +60,17 @@ pub fn login_then(next: &str) -> String {
 }
 
 pub const PASSWORD: &str = "/hesap/parola";
+/// The account's mail preference (the reviewers' digest), posted from the
+/// password page.
+pub const MY_MAIL: &str = "/hesap/eposta";
+
+/// "Parolamı unuttum": the request form.
+pub const PASSWORD_RESET: &str = "/parola-sifirla";
+
+/// The new-password form a reset link opens.
+pub fn password_reset(token: &str) -> String {
+    format!("{PASSWORD_RESET}/{token}")
+}
 
 // ------------------------------------------------------------- officers
 
@@ -236,6 +247,7 @@ pub fn audit_export(query: &str) -> String {
 }
 pub const SETTINGS: &str = "/yonetim/ayarlar";
 pub const RATES: &str = "/yonetim/ucretler";
+pub const MAIL_QUEUE: &str = "/yonetim/eposta";
 
 #[cfg(test)]
 mod tests {

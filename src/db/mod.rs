@@ -10,6 +10,7 @@ pub mod contact;
 pub mod fee_report;
 pub mod fees;
 pub mod imports;
+pub mod outbox;
 pub mod requests;
 pub mod schema;
 pub mod settings;

@@ -287,6 +287,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        created_at -> Timestamp,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        kind -> Text,
+        request_id -> Nullable<Integer>,
+        dedupe_key -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        message_id -> Text,
+    }
+}
+
+diesel::table! {
+    mail_prefs (user_id) {
+        user_id -> Integer,
+        digest -> Bool,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Integer,
+        user_id -> Integer,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reset_attempts (id) {
+        id -> Integer,
+        email -> Text,
+        ip -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -308,6 +356,9 @@ diesel::joinable!(billing_lines -> units (unit_id));
 diesel::joinable!(billing_lines -> staff (staff_id));
 diesel::joinable!(contact_changes -> users (actor_id));
 diesel::joinable!(notices -> users (user_id));
+diesel::joinable!(outbox -> requests (request_id));
+diesel::joinable!(mail_prefs -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -332,4 +383,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_lines,
     contact_changes,
     notices,
+    outbox,
+    mail_prefs,
+    password_resets,
+    reset_attempts,
 );

@@ -44,10 +44,46 @@ pub enum AuditAction {
     TcknShown,
     /// `mobilimza anonymise` ran (KVKK retention).
     KvkkAnonymised,
+    PasswordResetRequested,
+    PasswordResetUnknown,
+    PasswordResetThrottled,
+    PasswordReset,
+    MailDigestSetting,
+    MailResend,
 }
 
 /// The actions with a fixed code (all but [`AuditAction::Request`]).
-const FIXED: [(AuditAction, &str, &str); 29] = [
+const FIXED: [(AuditAction, &str, &str); 35] = [
+    (
+        AuditAction::PasswordResetRequested,
+        "password.reset_requested",
+        "Parola sıfırlama bağlantısı istendi",
+    ),
+    (
+        AuditAction::PasswordResetUnknown,
+        "password.reset_unknown",
+        "Parola sıfırlama: kayıtlı olmayan adres",
+    ),
+    (
+        AuditAction::PasswordResetThrottled,
+        "password.reset_throttled",
+        "Parola sıfırlama engellendi (çok fazla istek)",
+    ),
+    (
+        AuditAction::PasswordReset,
+        "password.reset",
+        "Parola sıfırlandı",
+    ),
+    (
+        AuditAction::MailDigestSetting,
+        "mail.digest",
+        "E-posta özeti tercihi değişti",
+    ),
+    (
+        AuditAction::MailResend,
+        "mail.resend",
+        "E-posta yeniden gönderime alındı",
+    ),
     (
         AuditAction::TcknShown,
         "staff.tckn_shown",

@@ -10,6 +10,7 @@ pub mod email;
 pub mod fees;
 pub mod hold;
 pub mod kvkk;
+pub mod mail;
 pub mod money;
 pub mod payer;
 pub mod phone;

@@ -4,6 +4,7 @@
 
 pub mod billing;
 pub mod expiry;
+pub mod mail;
 
 use std::sync::Arc;
 use std::time::Duration;

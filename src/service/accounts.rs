@@ -381,3 +381,143 @@ pub fn update_user(
         Ok(UserSaved::Done(id))
     })
 }
+
+// ------------------------------------------------------------ password reset
+
+/// SHA-256 (hex) of a reset token: only the hash is stored.
+fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// "Parolamı unuttum" for `email` (trimmed, lower-cased) from `ip`: if the
+/// address belongs to an active account and neither the address nor the IP
+/// asked too often in the last hour, a reset link with `token` (valid for
+/// 30 minutes, once) is queued by mail. The caller answers the same either
+/// way; only the audit log says what happened.
+pub fn request_reset(
+    conn: &mut AnyConnection,
+    email: &str,
+    ip: &str,
+    token: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    use crate::domain::mail::{
+        RESET_MINUTES, RESET_WINDOW_MINUTES, RESETS_PER_ADDRESS, RESETS_PER_IP,
+    };
+    let since = now - chrono::Duration::minutes(RESET_WINDOW_MINUTES);
+    db::transaction(conn, |conn| {
+        db::auth::lock_login_attempts(conn)?;
+        let (by_email, by_ip) = db::outbox::recent_reset_attempts(conn, email, ip, since)?;
+        db::outbox::record_reset_attempt(conn, email, ip, now)?;
+        let system = Actor::system(ip);
+        if by_email >= RESETS_PER_ADDRESS || by_ip >= RESETS_PER_IP {
+            return audit(
+                conn,
+                &system,
+                AuditAction::PasswordResetThrottled,
+                email,
+                "",
+                now,
+            );
+        }
+        let Some(user) = db::users::find_by_email(conn, email)?.filter(|u| u.active) else {
+            return audit(
+                conn,
+                &system,
+                AuditAction::PasswordResetUnknown,
+                email,
+                "",
+                now,
+            );
+        };
+        let expires = now + chrono::Duration::minutes(RESET_MINUTES);
+        db::outbox::create_reset(conn, user.id, &token_hash(token), now, expires)?;
+        let link = super::mail::absolute(conn, &crate::paths::password_reset(token))?;
+        let letter = crate::domain::mail::Letter {
+            subject: "Parola sıfırlama bağlantınız".into(),
+            paragraphs: vec![
+                format!(
+                    "Sayın {}, Mobil İmza Talep Portalı'ndaki hesabınız için parola sıfırlama istendi.",
+                    user.name
+                ),
+                format!(
+                    "Aşağıdaki bağlantı {RESET_MINUTES} dakika geçerlidir ve yalnızca bir kez kullanılabilir. Yeni parolanızı belirlediğinizde açık bütün oturumlarınız kapatılır."
+                ),
+                "Bu isteği siz yapmadıysanız iletiyi yok sayın; parolanız değişmez.".into(),
+            ],
+            items: Vec::new(),
+            link: Some(("Yeni parola belirleyin".into(), link)),
+        };
+        let q = super::mail::Queued {
+            to: &user.email,
+            kind: "password_reset",
+            request_id: None,
+            dedupe_key: None,
+            due: None,
+        };
+        super::mail::queue(conn, &q, &letter, now)?;
+        let mut actor = system;
+        actor.id = Some(user.id);
+        audit(
+            conn,
+            &actor,
+            AuditAction::PasswordResetRequested,
+            email,
+            "",
+            now,
+        )
+    })
+}
+
+/// The account a reset token opens (id, name, e-mail), if the token is
+/// unused and unexpired.
+pub fn reset_account(
+    conn: &mut AnyConnection,
+    token: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<Option<(i32, String, String)>> {
+    let Some(id) = db::outbox::valid_reset(conn, &token_hash(token), now)? else {
+        return Ok(None);
+    };
+    Ok(db::users::find(conn, id)?
+        .filter(|u| u.active)
+        .map(|u| (u.id, u.name, u.email)))
+}
+
+/// Sets the password (already hashed) of the token's account, uses up its
+/// tokens and ends all its sessions. `false`: the token is no longer valid.
+pub fn reset_password(
+    conn: &mut AnyConnection,
+    token: &str,
+    hash: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<bool> {
+    db::transaction(conn, |conn| {
+        let Some(id) = db::outbox::valid_reset(conn, &token_hash(token), now)? else {
+            return Ok(false);
+        };
+        let Some(user) = db::users::find(conn, id)?.filter(|u| u.active) else {
+            return Ok(false);
+        };
+        db::users::set_password(conn, id, hash, now)?;
+        db::outbox::use_resets(conn, id, now)?;
+        let ended = db::auth::delete_user_sessions(conn, id, None)?;
+        let mut actor = Actor::system(ip);
+        actor.id = Some(id);
+        let detail = format!("{ended} oturum kapatıldı");
+        audit(
+            conn,
+            &actor,
+            AuditAction::PasswordReset,
+            &user.email,
+            &detail,
+            now,
+        )?;
+        Ok(true)
+    })
+}

@@ -36,7 +36,9 @@ pub fn run(conn: &mut AnyConnection, now: NaiveDateTime) -> ServiceResult<Expiry
                 out.expired += 1;
             }
         } else {
-            out.reminders += remind(conn, &req, &staff, &recipients, until, now)?;
+            out.reminders += db::transaction(conn, |conn| {
+                remind(conn, &req, &staff, &recipients, until, now)
+            })?;
         }
     }
     Ok(out)
@@ -93,8 +95,38 @@ fn remind(
             let link = crate::paths::request(req.id);
             if db::contact::notify_once(conn, *user, now, &text, &link, &key)? {
                 given += 1;
+                remind_by_mail(conn, *user, req.id, &text, &key, now)?;
             }
         }
     }
     Ok(given)
+}
+
+/// The reminder also by e-mail, once (the same key as the notice).
+fn remind_by_mail(
+    conn: &mut AnyConnection,
+    user: i32,
+    request_id: i32,
+    text: &str,
+    key: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    let Some(u) = db::users::find(conn, user)?.filter(|u| u.active) else {
+        return Ok(());
+    };
+    let letter = crate::domain::mail::Letter {
+        subject: format!("Mobil imza süre hatırlatması (talep #{request_id})"),
+        paragraphs: vec![text.to_owned()],
+        items: Vec::new(),
+        link: Some(super::mail::link_to_request(conn, request_id)?),
+    };
+    let q = super::mail::Queued {
+        to: &u.email,
+        kind: "expiry_reminder",
+        request_id: Some(request_id),
+        dedupe_key: Some(key),
+        due: None,
+    };
+    super::mail::queue(conn, &q, &letter, now)?;
+    Ok(())
 }

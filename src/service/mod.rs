@@ -19,6 +19,7 @@ pub mod fees;
 pub mod followup;
 pub mod home;
 pub mod kvkk;
+pub mod mail;
 pub mod queue;
 pub mod rates;
 pub mod reports;

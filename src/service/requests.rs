@@ -297,6 +297,7 @@ fn transition(
     if action == Action::Activate {
         db::staff::set_has_signature(conn, req.staff_id, true, now)?;
     }
+    mail_after(conn, req.id, action, &change.note, now)?;
     if let Some(accrual) = &accrual {
         db::fees::insert(
             conn,
@@ -312,6 +313,20 @@ fn transition(
         )?;
     }
     Ok(Outcome::Done(to))
+}
+
+/// Queues the mail a change causes, from the request as it now is.
+fn mail_after(
+    conn: &mut AnyConnection,
+    id: i32,
+    action: Action,
+    note: &str,
+    now: NaiveDateTime,
+) -> ServiceResult<()> {
+    if let Some(now_req) = db::requests::find(conn, id)? {
+        super::mail::on_transition(conn, &now_req, action, note, now)?;
+    }
+    Ok(())
 }
 
 /// State and facts (if the row still has the version read), history, audit.
@@ -381,6 +396,7 @@ pub fn system_transition(
     if !write(conn, actor, req, action, to, &update, note, now)? {
         return Err(ServiceError::Busy);
     }
+    mail_after(conn, req.id, action, note, now)?;
     Ok(Some(to))
 }
 

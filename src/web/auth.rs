@@ -14,6 +14,7 @@ use super::session::{FlashKind, TypedSession, random_token};
 use crate::app::AppState;
 use crate::domain::auth::{check_new_password, safe_next};
 use crate::service::accounts::{self, LoginAttempt, LoginOutcome};
+use crate::service::mail::{self, MyMail};
 
 const BAD_LOGIN: &str = "E-posta adresi veya parola hatalı.";
 const THROTTLED: &str =
@@ -162,13 +163,55 @@ pub async fn logout(
 struct PasswordPage {
     page: Page,
     errors: FormErrors,
+    mail: MyMail,
 }
 
-pub async fn password_form(page: Page) -> Result<HttpResponse, AppError> {
+/// The messages the user receives, for the account page.
+async fn my_mail(state: &AppState, user: &CurrentUser) -> Result<MyMail, AppError> {
+    let actor = user.actor("");
+    state.call(move |conn| mail::my_mail(conn, &actor)).await
+}
+
+pub async fn password_form(
+    state: web::Data<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let mail = my_mail(&state, &user).await?;
     render(&PasswordPage {
         page,
         errors: FormErrors::default(),
+        mail,
     })
+}
+
+#[derive(Deserialize)]
+pub struct MailPreferences {
+    /// "1": receive the reviewers' digest, anything else: not.
+    #[serde(default)]
+    ozet: String,
+}
+
+pub async fn mail_preferences(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: TypedSession,
+    user: CurrentUser,
+    form: Form<MailPreferences>,
+) -> Result<HttpResponse, AppError> {
+    let on = form.0.ozet == "1";
+    let now = state.clock.now_naive();
+    let actor = user.actor(&client_ip(&req));
+    state
+        .call(move |conn| mail::set_digest(conn, &actor, on, now))
+        .await?;
+    let text = if on {
+        "Yeni talepler özeti açıldı."
+    } else {
+        "Yeni talepler özeti kapatıldı."
+    };
+    session.flash(FlashKind::Success, text);
+    Ok(see_other(crate::paths::PASSWORD))
 }
 
 #[derive(Deserialize)]
@@ -222,8 +265,9 @@ pub async fn change_password(
     let form = form.0;
     let errors = password_errors(&state, &user, &form).await?;
     if !errors.is_empty() {
+        let mail = my_mail(&state, &user).await?;
         return render_status(
-            &PasswordPage { page, errors },
+            &PasswordPage { page, errors, mail },
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }

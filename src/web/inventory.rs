@@ -191,8 +191,13 @@ pub const ROUTES: &[Route] = &[
     get("/giris", Public),
     post("/giris", Public),
     post("/cikis", Public),
+    get("/parola-sifirla", Public),
+    post("/parola-sifirla", Public),
+    get("/parola-sifirla/{token}", Public),
+    post("/parola-sifirla/{token}", Public),
     get("/hesap/parola", SignedIn),
     post("/hesap/parola", SignedIn),
+    post("/hesap/eposta", SignedIn),
     // officer
     get("/talepler", OFFICER),
     get("/talepler/yeni", OFFICER),
@@ -273,6 +278,8 @@ pub const ROUTES: &[Route] = &[
     post("/yonetim/ayarlar", ADMIN),
     get("/yonetim/ucretler", ADMIN),
     post("/yonetim/ucretler", ADMIN),
+    get("/yonetim/eposta", ADMIN),
+    post("/yonetim/eposta", ADMIN),
     // home
     get("/", SignedIn),
 ];

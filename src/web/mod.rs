@@ -18,6 +18,7 @@ pub mod inventory;
 pub mod me;
 pub mod page;
 pub mod requests;
+pub mod reset;
 pub mod review;
 pub mod session;
 pub mod staff;
@@ -41,11 +42,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/giris", web::get().to(auth::login_form))
         .route("/giris", web::post().to(auth::login))
         .route("/cikis", web::post().to(auth::logout))
+        .route("/parola-sifirla", web::get().to(reset::request_form))
+        .route("/parola-sifirla", web::post().to(reset::request))
+        .route("/parola-sifirla/{token}", web::get().to(reset::reset_form))
+        .route("/parola-sifirla/{token}", web::post().to(reset::reset))
         .service(
             web::scope("/hesap")
                 .wrap(from_fn(require_login))
                 .route("/parola", web::get().to(auth::password_form))
-                .route("/parola", web::post().to(auth::change_password)),
+                .route("/parola", web::post().to(auth::change_password))
+                .route("/eposta", web::post().to(auth::mail_preferences)),
         );
     officer_routes(cfg);
     reviewer_routes(cfg);
@@ -160,7 +166,7 @@ fn staff_routes(cfg: &mut web::ServiceConfig) {
 }
 
 fn admin_routes(cfg: &mut web::ServiceConfig) {
-    use admin::{audit, rates, settings, units, users};
+    use admin::{audit, mail, rates, settings, units, users};
     cfg.service(
         web::scope("/yonetim")
             .wrap(from_fn(role_guard(Role::Admin)))
@@ -181,7 +187,9 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
             .route("/ayarlar", web::get().to(settings::form))
             .route("/ayarlar", web::post().to(settings::save))
             .route("/ucretler", web::get().to(rates::list))
-            .route("/ucretler", web::post().to(rates::add)),
+            .route("/ucretler", web::post().to(rates::add))
+            .route("/eposta", web::get().to(mail::list))
+            .route("/eposta", web::post().to(mail::resend)),
     );
 }
 
@@ -203,7 +211,10 @@ mod tests {
             (LOGIN.into(), "/giris"),
             (login_then("/talep/7?a=b"), "/giris"),
             (LOGOUT.into(), "/cikis"),
+            (PASSWORD_RESET.into(), "/parola-sifirla"),
+            (password_reset("abc_-9"), "/parola-sifirla/{token}"),
             (PASSWORD.into(), "/hesap/parola"),
+            (MY_MAIL.into(), "/hesap/eposta"),
             (REQUESTS.into(), "/talepler"),
             (requests_tab("returned"), "/talepler"),
             (NEW_REQUEST.into(), "/talepler/yeni"),
@@ -269,6 +280,7 @@ mod tests {
             (audit_export("islem=user.updated"), "/yonetim/denetim.csv"),
             (SETTINGS.into(), "/yonetim/ayarlar"),
             (RATES.into(), "/yonetim/ucretler"),
+            (MAIL_QUEUE.into(), "/yonetim/eposta"),
         ]
     }
 

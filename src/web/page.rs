@@ -134,6 +134,7 @@ fn menu_of(role: Role) -> &'static [(&'static str, &'static str)] {
             (USERS, "Kullanıcılar"),
             (UNITS, "Birimler"),
             (AUDIT, "Denetim kaydı"),
+            (MAIL_QUEUE, "E-posta kuyruğu"),
             (SETTINGS, "Ayarlar"),
             (RATES, "Ücret tabloları"),
         ],

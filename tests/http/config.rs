@@ -57,6 +57,26 @@ fn https_without_a_session_key_is_refused() {
 }
 
 #[test]
+fn https_without_smtp_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let key = "a".repeat(88);
+    let (code, err) = run(
+        dir.path(),
+        &[
+            ("BASE_URL", "https://mobilimza.example.gov.tr"),
+            ("SESSION_KEY", &key),
+            ("DATABASE_URL", "sqlite://portal.db"),
+        ],
+        &["serve"],
+    );
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("SMTP_HOST") && err.contains("gönderilmelidir"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_bad_bind_address_names_bind() {
     let dir = tempfile::tempdir().expect("dir");
     let (code, err) = run(dir.path(), &[("BIND", "her-yer")], &["serve"]);

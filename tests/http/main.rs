@@ -15,6 +15,7 @@ mod helpers;
 mod import_limits;
 mod kvkk;
 mod lifecycle;
+mod mail;
 mod matrix;
 mod queue;
 mod registry;

@@ -98,5 +98,6 @@ fn link(body: &str, rel: &str) -> String {
         .split('"')
         .next()
         .expect("end")
-        .replace("&#38;", "&").replace("&amp;", "&")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
 }

@@ -1,7 +1,8 @@
-//! Admin pages: users with roles and units, units, rate tables, settings and
-//! the audit log.
+//! Admin pages: users with roles and units, units, rate tables, settings, the
+//! mail queue and the audit log.
 
 pub mod audit;
+pub mod mail;
 pub mod rates;
 pub mod settings;
 pub mod units;
