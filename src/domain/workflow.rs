@@ -459,6 +459,70 @@ impl Refusal {
     }
 }
 
+/// Whether an action can be offered now: refused only for what the form
+/// will supply (a note, the KVKK tick, a serial number) or not at all. A step
+/// already recorded, one whose turn has not come (the SMS before the form is
+/// signed and the documents received) and production during the hold are not
+/// offered.
+pub fn offered(
+    state: State,
+    action: Action,
+    actors: &[Actor],
+    facts: &Facts,
+    hold: &HoldRule,
+    now: NaiveDateTime,
+) -> bool {
+    let typed = Facts {
+        kvkk_ack: true,
+        note_given: true,
+        serial_given: true,
+        ..facts.clone()
+    };
+    decide(state, action, actors, &typed, hold, now).is_ok()
+}
+
+/// What the request waits for now, and from whom, in the words of the
+/// request page (`None` once it is closed or active).
+pub fn awaited(
+    state: State,
+    f: &Facts,
+    hold: &HoldRule,
+    now: NaiveDateTime,
+) -> Option<&'static str> {
+    Some(match state {
+        State::Draft => "Proje sorumlusunun talebi göndermesi bekleniyor.",
+        State::Submitted => "e-İmza Şefliğinin talebi incelemesi bekleniyor.",
+        State::Returned => "Proje sorumlusunun talebi düzeltip yeniden göndermesi bekleniyor.",
+        State::Approved => "e-İmza Şefliğinin talebi bir partiyle Kamu SM'ye iletmesi bekleniyor.",
+        State::Forwarded if !f.form_emailed => {
+            "Kamu SM'nin başvuru formunu personelin e-posta adresine göndermesi bekleniyor (e-İmza Şefliği kaydeder)."
+        }
+        State::Forwarded if !f.form_signed => {
+            "Personelin başvuru formunu e-İmza ile imzalaması bekleniyor (e-İmza Şefliği kaydeder)."
+        }
+        State::Forwarded if !f.docs_sent => {
+            "Proje sorumlusunun operatör evrakını KEP ya da üst yazı ile göndermesi bekleniyor."
+        }
+        State::Forwarded if !f.docs_received => {
+            "e-İmza Şefliğinin operatör evrakını teslim aldığını kaydetmesi bekleniyor."
+        }
+        State::Forwarded => {
+            "Operatörün NES SMS'ini göndermesi bekleniyor (e-İmza Şefliği zamanını kaydeder)."
+        }
+        State::SmsHold
+            if f.sms_at
+                .is_some_and(|sms| hold.remaining(sms, now).is_some()) =>
+        {
+            "SMS beklemesinin bitmesi bekleniyor; sonra e-İmza Şefliği üretimi kaydeder."
+        }
+        State::SmsHold => "e-İmza Şefliğinin sertifikanın üretildiğini kaydetmesi bekleniyor.",
+        State::Produced => {
+            "e-İmza Şefliğinin mobil imzanın etkinleştirildiğini kaydetmesi bekleniyor."
+        }
+        _ => return None,
+    })
+}
+
 /// The outcome of an allowed action: the state afterwards and who acted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {

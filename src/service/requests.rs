@@ -653,9 +653,11 @@ pub struct RequestPage {
     pub fee: Option<FeeAccrual>,
     /// Days of the staff member's institution-paid certificates.
     pub paid: Vec<chrono::NaiveDate>,
-    /// The actions the table offers this actor in this state (their
-    /// preconditions are checked, and explained, when submitted).
+    /// The actions this actor can take now (what the form supplies is
+    /// checked, and explained, when submitted).
     pub actions: Vec<Action>,
+    /// What the request waits for, and from whom.
+    pub awaited: Option<&'static str>,
 }
 
 pub fn page(
@@ -672,17 +674,14 @@ pub fn page(
         .unwrap_or_default();
     let hold = db::settings::hold_rule(conn)?;
     let actors = actor.workflow_actors(request.unit_id, &staff.email);
+    let facts = facts_of(&request, "");
     let actions = Action::ALL
         .into_iter()
-        .filter(|a| {
-            !matches!(
-                decide(request.state, *a, &actors, &Facts::default(), &hold, now),
-                Err(Refusal::NotYourAction | Refusal::WrongState(_))
-            )
-        })
+        .filter(|a| workflow::offered(request.state, *a, &actors, &facts, &hold, now))
         // Forwarding happens in batches, from the queue.
         .filter(|a| *a != Action::Forward)
         .collect();
+    let awaited = workflow::awaited(request.state, &facts, &hold, now);
     Ok(Some(RequestPage {
         history: db::requests::history(conn, id)?,
         open_other: db::requests::open_for_staff(conn, request.staff_id)?.filter(|o| *o != id),
@@ -691,6 +690,7 @@ pub fn page(
         request,
         staff,
         unit,
+        awaited,
         hold,
         actions,
     }))

@@ -81,12 +81,13 @@ pub async fn act(
         return Ok(see_other_status(&back, StatusCode::FORBIDDEN));
     };
     let now = state.clock.now_naive();
+    let step = input.action.label();
     let outcome = state
         .call(move |conn| requests::act(conn, &actor, id, &input, now))
         .await?;
     let (kind, message, status) = match outcome {
         Outcome::Done(to) => {
-            let text = format!("İşlem kaydedildi. Talebin durumu: {}.", to.label());
+            let text = format!("Kaydedildi: {step}. Talebin durumu: {}.", to.label());
             session.flash(FlashKind::Success, text);
             return Ok(see_other(&back));
         }
@@ -163,6 +164,7 @@ struct ShowPage {
     steps: Vec<Step>,
     history: Vec<HistoryView>,
     actions: Vec<Action>,
+    awaited: Option<&'static str>,
     reasons: [Reason; 5],
     docs_ways: [DocsWay; 3],
     now_local: String,
@@ -282,6 +284,7 @@ impl ShowPage {
             payment: payment(&p, now),
             history: p.history.into_iter().map(HistoryView::from).collect(),
             actions: p.actions,
+            awaited: p.awaited,
             reasons: Reason::ALL,
             docs_ways: DocsWay::ALL,
             now_local,

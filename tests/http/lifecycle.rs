@@ -363,7 +363,7 @@ async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     // After production the action is neither offered nor accepted.
     let id = w.app.add_request(w.staff, State::Produced, w.app.officer_a);
     let me = w.person.get("/bilgilerim").await;
-    assert!(!me.body.contains("Bu başvuru bilgim dışında yapıldı"));
+    assert!(!me.body.contains("bilgim dışında yapıldı</button>"));
     assert!(
         !w.person
             .get(&format!("/talep/{id}"))

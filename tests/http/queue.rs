@@ -1,6 +1,7 @@
 //! The reviewers' queue: search across every state with the tabs filtering
 //! the result, requests found by number, and paging both ways with a total.
 
+use mobilimza::clock::Clock as _;
 use mobilimza::domain::workflow::State;
 
 use crate::helpers::spawn_world;
@@ -100,4 +101,102 @@ fn link(body: &str, rel: &str) -> String {
         .expect("end")
         .replace("&#38;", "&")
         .replace("&amp;", "&")
+}
+
+/// The request page offers only what can be done now, says what is awaited
+/// and from whom, and names the step that was recorded.
+#[tokio::test]
+async fn the_request_page_offers_only_the_steps_that_can_be_taken_now() {
+    use mobilimza::db::requests::RequestUpdate;
+    let w = spawn_world().await;
+    let id = w
+        .app
+        .add_request(w.staff, State::Forwarded, w.app.officer_a);
+    let path = format!("/talep/{id}");
+    let page = w.reviewer.get(&path).await;
+    assert!(
+        page.body
+            .contains("Form Kamu SM&#39;ce e-postalandı</button>")
+    );
+    assert!(
+        !page.body.contains("SMS'i kaydet (6 saatlik"),
+        "not before the checklist"
+    );
+    assert!(
+        page.body
+            .contains("Sırada:</strong> Kamu SM&#39;nin başvuru formunu")
+    );
+
+    let version = w.app.request(id).version.to_string();
+    let r = w
+        .reviewer
+        .post(
+            &format!("/talep/{id}/islem"),
+            &[("action", "form_emailed"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = w.reviewer.get(&path).await;
+    assert!(
+        page.body.contains(
+            "Kaydedildi: Başvuru formu Kamu SM tarafından e-postalandı. Talebin durumu: Kamu SM&#39;de."
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page
+            .body
+            .contains("Form Kamu SM&#39;ce e-postalandı</button>"),
+        "recorded"
+    );
+    assert!(
+        page.body
+            .contains("Sırada:</strong> Personelin başvuru formunu e-İmza ile")
+    );
+
+    let now = w.app.clock.now_naive();
+    w.app.set_request(
+        id,
+        &RequestUpdate {
+            form_signed_at: Some(now),
+            docs_sent_at: Some(now),
+            docs_received_at: Some(now),
+            ..Default::default()
+        },
+    );
+    let page = w.reviewer.get(&path).await;
+    assert!(page.body.contains("SMS'i kaydet (6 saatlik"));
+    assert!(
+        page.body
+            .contains("Operatörün NES SMS&#39;ini göndermesi bekleniyor")
+    );
+
+    let held = w.app.add_request(
+        w.app
+            .add_staff(w.app.unit_a, 88, "Ece", "Su", "ece@kurum.gov.tr"),
+        State::SmsHold,
+        w.app.officer_a,
+    );
+    w.app.set_request(
+        held,
+        &RequestUpdate {
+            sms_at: Some(now),
+            ..Default::default()
+        },
+    );
+    let page = w.reviewer.get(&format!("/talep/{held}")).await;
+    assert!(
+        !page.body.contains("Üretildi olarak işaretle"),
+        "not during the hold"
+    );
+    assert!(page.body.contains("SMS beklemesinin bitmesi bekleniyor"));
+    w.app.clock.advance(chrono::Duration::hours(7));
+    let reviewer = w.app.login_reviewer().await; // the session idled out
+    let page = reviewer.get(&format!("/talep/{held}")).await;
+    assert!(
+        page.body.contains("Üretildi olarak işaretle"),
+        "{}",
+        page.body
+    );
 }
