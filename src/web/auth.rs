@@ -98,6 +98,16 @@ async fn check_login(
     Ok((outcome, Some((attempt, token))))
 }
 
+/// What an empty login form lacks (nothing is checked or counted then).
+fn missing_login_field(email: &str, password: &str) -> Option<&'static str> {
+    match (email.trim().is_empty(), password.is_empty()) {
+        (true, true) => Some("E-posta adresinizi ve parolanızı girin."),
+        (true, false) => Some("E-posta adresinizi girin."),
+        (false, true) => Some("Parolanızı girin."),
+        (false, false) => None,
+    }
+}
+
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -110,6 +120,15 @@ pub async fn login(
         password,
         next,
     } = form.0;
+    if let Some(missing) = missing_login_field(&email, &password) {
+        let page = LoginPage {
+            page,
+            email: email.trim().to_owned(),
+            next: safe_next(next.as_deref()).to_owned(),
+            error: Some(missing),
+        };
+        return render_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     let key = email.trim().to_lowercase();
     let now = state.clock.now_naive();
     let (outcome, checked) = check_login(&state, &req, key, password, now).await?;

@@ -378,3 +378,49 @@ async fn a_deactivated_account_cannot_log_in() {
     assert_eq!(r.status, 401);
     assert!(r.body.contains(BAD_LOGIN));
 }
+
+/// An empty login form says what is missing (and counts nothing); a form
+/// sent back with errors is titled "Hata:" and takes the focus to its error
+/// summary, whose KVKK message leads to the checkbox.
+#[tokio::test]
+async fn failed_forms_say_what_is_missing_and_focus_the_errors() {
+    let app = crate::helpers::spawn_org().await;
+    let b = app.browser();
+    for (email, password, message) in [
+        ("", "", "E-posta adresinizi ve parolanızı girin."),
+        ("  ", "x", "E-posta adresinizi girin."),
+        ("ayse@kurum.gov.tr", "", "Parolanızı girin."),
+    ] {
+        let r = b.login(email, password).await;
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains(message), "{message}: {}", r.body);
+        assert!(r.body.contains("<title>Hata: Giriş"));
+        assert!(r.body.contains("tabindex=\"-1\" autofocus"));
+    }
+    assert_eq!(app.count("login_attempts"), 0, "nothing counted");
+
+    let officer = app.login_officer_a().await;
+    let staff = app.add_staff_record().to_string();
+    let r = officer
+        .post(
+            "/talepler/yeni",
+            &[
+                ("personel", staff.as_str()),
+                ("token", "kvkk-eksik-0000000001"),
+                ("reason", "ilk_basvuru"),
+                ("gonder", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("<title>Hata: Yeni mobil imza talebi"));
+    assert!(
+        r.body
+            .contains("class=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus")
+    );
+    assert!(r.body.contains("<a href=\"#kvkk\">"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("aria-invalid=\"true\" aria-describedby=\"kvkk-error\"")
+    );
+}
