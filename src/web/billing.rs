@@ -39,7 +39,19 @@ struct BillingPage {
     by_operator: Vec<(String, Sums)>,
     started: Vec<String>,
     stopped: Vec<String>,
-    months: Vec<(String, bool)>,
+    /// Months billed so far: key, label, closed.
+    months: Vec<(String, String, bool)>,
+    /// The month picker: the last 36 months and this one, newest first, as
+    /// (key, "Ekim 2026").
+    choices: Vec<(String, String)>,
+}
+
+/// This month and the 36 before it.
+fn month_choices(today: chrono::NaiveDate) -> Vec<(String, String)> {
+    std::iter::successors(Some(BillingMonth::of(today)), |m| Some(m.previous()))
+        .take(37)
+        .map(|m| (m.key(), m.label()))
+        .collect()
 }
 
 pub async fn page(
@@ -77,7 +89,14 @@ pub async fn page(
         by_operator,
         started,
         stopped,
-        months,
+        months: months
+            .into_iter()
+            .map(|(key, closed)| {
+                let label = BillingMonth::parse(&key).map_or_else(|_| key.clone(), |m| m.label());
+                (key, label, closed)
+            })
+            .collect(),
+        choices: month_choices(today),
     })
 }
 

@@ -181,7 +181,8 @@ impl ShowPage {
 
     fn docs_line(&self) -> String {
         match (&self.r.docs_way, &self.r.docs_ref, self.r.docs_sent_at) {
-            (Some(w), Some(r), Some(at)) => format!("{w} · {r} · {}", format_local(at)),
+            // A date typed as a date: shown without a time of day.
+            (Some(w), Some(r), Some(at)) => format!("{w} · {r} · {}", day(at)),
             _ => String::new(),
         }
     }
@@ -193,6 +194,11 @@ impl ShowPage {
     fn valid_until(&self) -> String {
         self.r.valid_until.map(format_local).unwrap_or_default()
     }
+}
+
+/// The local day of `utc` as dd.mm.yyyy.
+fn day(utc: NaiveDateTime) -> String {
+    local_day(utc).format("%d.%m.%Y").to_string()
 }
 
 fn hold_notice(p: &RequestPage, now: NaiveDateTime) -> Option<String> {
@@ -223,7 +229,7 @@ fn steps(r: &Request) -> Vec<Step> {
             at(r.form_emailed_at),
         ),
         step("Başvuru formu e-İmza ile imzalandı", at(r.form_signed_at)),
-        step("Operatör evrakı gönderildi", at(r.docs_sent_at)),
+        step("Operatör evrakı gönderildi", r.docs_sent_at.map(day)),
         step("Operatör evrakı Şeflikçe alındı", at(r.docs_received_at)),
         step("NES SMS'i gönderildi", at(r.sms_at)),
         step("Sertifika üretildi", at(r.produced_at)),

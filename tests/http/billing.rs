@@ -86,6 +86,15 @@ async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
         "{}",
         page.body
     );
+    // The month is picked by name, not typed as "2026-10".
+    assert!(
+        page.body
+            .contains("<option value=\"2026-10\" selected>Ekim 2026</option>")
+    );
+    assert!(
+        page.body
+            .contains("<option value=\"2026-09\">Eylül 2026</option>")
+    );
     for (id, value) in [
         ("aylik-adet", "3"),
         ("aylik-liste", "24,00 TL"),
