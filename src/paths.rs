@@ -47,6 +47,7 @@ pub const HEALTHZ: &str = "/healthz";
 /// Everything under here is served without a session.
 pub const STATIC_PREFIX: &str = "/static/";
 pub const STYLESHEET: &str = "/static/app.css";
+pub const SCRIPT: &str = "/static/app.js";
 
 pub const LOGIN: &str = "/giris";
 pub const LOGOUT: &str = "/cikis";

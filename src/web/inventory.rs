@@ -188,6 +188,7 @@ const RECONCILERS: Access = Area(&[grant(Role::Officer, OwnUnits), grant(Role::R
 pub const ROUTES: &[Route] = &[
     get("/healthz", Public),
     get("/static/app.css", Public),
+    get("/static/app.js", Public),
     get("/giris", Public),
     post("/giris", Public),
     post("/cikis", Public),

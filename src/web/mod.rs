@@ -39,6 +39,7 @@ use identity::{require_login, role_guard};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/app.css", web::get().to(home::stylesheet))
+        .route("/static/app.js", web::get().to(home::script))
         .route("/giris", web::get().to(auth::login_form))
         .route("/giris", web::post().to(auth::login))
         .route("/cikis", web::post().to(auth::logout))
@@ -208,6 +209,7 @@ mod tests {
             (HOME.into(), "/"),
             (HEALTHZ.into(), "/healthz"),
             (STYLESHEET.into(), "/static/app.css"),
+            (SCRIPT.into(), "/static/app.js"),
             (LOGIN.into(), "/giris"),
             (login_then("/talep/7?a=b"), "/giris"),
             (LOGOUT.into(), "/cikis"),

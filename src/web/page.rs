@@ -26,6 +26,8 @@ pub struct Page {
     pub flashes: Vec<Flash>,
     pub demo: bool,
     pub path: String,
+    /// Local date and time of the request, for the printed page's header.
+    pub printed_at: String,
 }
 
 impl Page {
@@ -77,15 +79,18 @@ impl FromRequest for Page {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = TypedSession::of(req);
-        let demo = req
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|s| s.demo.load(Ordering::Relaxed));
+        let state = req.app_data::<web::Data<AppState>>();
+        let demo = state.is_some_and(|s| s.demo.load(Ordering::Relaxed));
+        let printed_at = state
+            .map(|s| crate::domain::time::format_local(s.clock.now_naive()))
+            .unwrap_or_default();
         ready(Ok(Page {
             user: req.extensions().get::<CurrentUser>().cloned(),
             csrf: session.csrf_token(),
             flashes: session.take_flashes(),
             demo,
             path: req.path().to_owned(),
+            printed_at,
         }))
     }
 }

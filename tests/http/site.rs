@@ -139,3 +139,44 @@ async fn seed_demo_refuses_a_database_with_real_users() {
 }
 
 use mobilimza::clock::Clock as _;
+
+/// The request page, a batch and the fee report print cleanly: a "Yazdır"
+/// button (shown by the one script), a print header with the date, and a
+/// print stylesheet without menus or forms and with page numbers.
+#[tokio::test]
+async fn print_views_have_a_button_a_header_and_a_print_stylesheet() {
+    use mobilimza::domain::workflow::State;
+    let w = crate::helpers::spawn_world().await;
+    let id = w
+        .app
+        .add_request(w.staff, State::Submitted, w.app.officer_a);
+    let page = w.reviewer.get(&format!("/talep/{id}")).await;
+    assert!(page.body.contains("data-print hidden>Yazdır</button>"));
+    assert!(
+        page.body
+            .contains("<script src=\"/static/app.js\" defer></script>")
+    );
+    assert!(
+        page.body
+            .contains("class=\"print-only print-header\">Mobil İmza Talep Portalı · Yazdırma: ")
+    );
+    let finance = w.app.login_finance().await;
+    assert!(
+        finance
+            .get("/mali")
+            .await
+            .body
+            .contains("data-print hidden>Yazdır</button>")
+    );
+    let js = w.app.browser().get("/static/app.js").await;
+    assert_eq!(js.status, 200);
+    assert!(
+        js.headers["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/javascript")
+    );
+    assert!(js.body.contains("window.print()"));
+    let css = w.app.browser().get("/static/app.css").await.body;
+    assert!(css.contains("@media print") && css.contains("counter(pages)"));
+}
