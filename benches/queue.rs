@@ -1,5 +1,5 @@
 //! Reviewer queue and staff import under load. Prints figures; asserts nothing
-//! about time (DESIGN.md §6: targets are checked by reading these numbers).
+//! about time (the targets in BENCHMARKS.md are checked by reading these numbers).
 //!
 //!   cargo bench --bench queue                      # SQLite
 //!   TEST_DATABASE_URL=postgres://… cargo bench --bench queue

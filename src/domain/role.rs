@@ -1,4 +1,4 @@
-//! The five roles of DESIGN.md §2. One account may hold several.
+//! The five roles of docs/product.md, "Who uses it". One account may hold several.
 
 use std::fmt;
 
@@ -45,7 +45,7 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code.trim())
     }
 
-    /// Roles whose scope is every unit's requests and batches (DESIGN.md §2);
+    /// Roles whose scope is every unit's requests and batches (docs/product.md, "Who uses it");
     /// officers see their own units. Admins manage accounts, units and
     /// settings and read no requests: an admin who must read them also holds
     /// the reviewer (or finance) role.

@@ -1,5 +1,5 @@
 //! T.C. kimlik numarası: 11 digits, first not 0, two check digits
-//! (DESIGN.md §4). Shown masked except where the job needs the full number.
+//! (docs/product.md, "Data rules"). Shown masked except where the job needs the full number.
 
 use std::fmt;
 

@@ -3,7 +3,7 @@
 //!
 //! `draft → submitted → approved → forwarded → sms_hold → produced → active`,
 //! with `returned`, `rejected`, `cancelled`, and after `active`:
-//! `invalidated`, `expired`, `revoked` (DESIGN.md §3).
+//! `invalidated`, `expired`, `revoked` (docs/product.md, "A request's life").
 
 use chrono::{Duration, NaiveDateTime};
 
