@@ -22,9 +22,18 @@ async fn main() -> std::process::ExitCode {
     };
     match mobilimza::cli::run(cli, config).await {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("Hata: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
+        // One convention: a configuration problem, found before or while
+        // starting (a port in use, https without SMTP), exits 2 with
+        // "Yapılandırma hatası: …"; anything else exits 1 with "Hata: …".
+        Err(e) => match e.downcast_ref::<mobilimza::config::ConfigError>() {
+            Some(config) => {
+                eprintln!("{config}");
+                std::process::ExitCode::from(2)
+            }
+            None => {
+                eprintln!("Hata: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        },
     }
 }

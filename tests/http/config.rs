@@ -69,11 +69,34 @@ fn https_without_smtp_is_refused() {
         ],
         &["serve"],
     );
-    assert_ne!(code, 0);
+    assert_eq!(code, 2, "a configuration error: {err}");
     assert!(
-        err.contains("SMTP_HOST") && err.contains("gönderilmelidir"),
+        err.contains("Yapılandırma hatası: SMTP_HOST") && err.contains("gönderilmelidir"),
         "{err}"
     );
+}
+
+/// A port in use is a configuration problem like any other: exit 2 and the
+/// same wording, no "Hata:" in front.
+#[test]
+fn a_port_in_use_is_a_configuration_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let (code, err) = run(
+        dir.path(),
+        &[
+            ("BIND", addr.as_str()),
+            ("DATABASE_URL", "sqlite://portal.db"),
+        ],
+        &["serve"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("Yapılandırma hatası: BIND:") && err.contains("dinlenemiyor"),
+        "{err}"
+    );
+    assert!(!err.contains("Hata: Yapılandırma"), "{err}");
 }
 
 #[test]
