@@ -18,6 +18,7 @@ use crate::password::PasswordHasher;
 use crate::service::Actor;
 use crate::service::accounts::{self, UserInput, UserSaved};
 use crate::service::audit_trail::{self, ChainReport};
+use crate::service::maintenance;
 
 #[derive(Debug, Parser)]
 #[command(name = "mobilimza", version, about = "Mobil İmza Talep Portalı")]
@@ -31,7 +32,25 @@ pub enum Command {
     /// Veritabanını günceller ve portalı sunar.
     Serve,
     /// Yalnızca veritabanı göçlerini (migrations) çalıştırır.
-    Migrate,
+    Migrate {
+        /// Hiçbir şeyi değiştirmeden söyler: güncel (0), geride (1: göç bekliyor)
+        /// ya da ileride (3: veritabanı bu sürümden yeni; portal onu açmaz).
+        #[arg(long)]
+        check: bool,
+    },
+    /// SQLite veritabanının çalışırken tutarlı bir kopyasını alır (PostgreSQL: pg_dump).
+    Backup {
+        /// Yedek dosyası (var olmamalı)
+        path: std::path::PathBuf,
+    },
+    /// Bir yedeği denetleyip (bütünlük, şema, denetim zinciri) veritabanının yerine koyar.
+    Restore {
+        /// Yedek dosyası
+        path: std::path::PathBuf,
+        /// Veritabanı dosyası varken de geri yükle (önce portalı durdurun; eski dosya saklanır)
+        #[arg(long)]
+        force: bool,
+    },
     /// Kullanıcı oluşturur; parola standart girdiden okunur ya da sorulur.
     CreateUser {
         #[arg(long)]
@@ -76,12 +95,16 @@ pub enum Command {
 /// Runs one subcommand; the exit code is 1 when `audit-verify` finds the
 /// chain broken (errors are returned instead).
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
-    if !matches!(cli.command, Command::Migrate) {
+    if !matches!(
+        cli.command,
+        Command::Migrate { .. } | Command::Backup { .. }
+    ) {
         // Every other command may write audit rows (or checks them).
         crate::app::install_audit_key(&config)?;
     }
     match cli.command {
         Command::AuditVerify => audit_verify(&config),
+        Command::Migrate { check: true } => migrate_check(&config),
         command => run_other(command, config).await.map(|()| ExitCode::SUCCESS),
     }
 }
@@ -89,7 +112,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<ExitCode> {
 async fn run_other(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => crate::app::serve(config).await,
-        Command::Migrate => {
+        Command::Migrate { .. } => {
             let mut conn = db::connect(&config.database)?;
             let n = db::run_migrations(&mut conn)?;
             println!("Veritabanı güncel ({n} göç uygulandı).");
@@ -122,8 +145,68 @@ async fn run_other(command: Command, config: Config) -> anyhow::Result<()> {
             }
             crate::app::serve(config).await
         }
-        Command::AuditVerify => audit_verify(&config).map(drop),
+        Command::AuditVerify => Ok(()),
+        Command::Backup { path } => backup(&config, &path),
+        Command::Restore { path, force } => restore(&config, &path, force),
     }
+}
+
+/// `mobilimza migrate --check`: exit 0 current, 1 behind, 3 ahead.
+fn migrate_check(config: &Config) -> anyhow::Result<ExitCode> {
+    let mut conn = db::connect(&config.database)?;
+    Ok(match db::migration_state(&mut conn)? {
+        db::MigrationState::Current => {
+            println!("Veritabanı güncel.");
+            ExitCode::SUCCESS
+        }
+        db::MigrationState::Behind(pending) => {
+            println!(
+                "Veritabanı geride: {} göç bekliyor ({}); `mobilimza migrate` ya da `serve` uygular.",
+                pending.len(),
+                pending.join(", ")
+            );
+            ExitCode::from(1)
+        }
+        db::MigrationState::Ahead(newer) => {
+            println!(
+                "Veritabanı bu sürümden yeni (bilinmeyen göçler: {}); bu sürüm onu açmaz.",
+                newer.join(", ")
+            );
+            ExitCode::from(3)
+        }
+    })
+}
+
+/// `mobilimza backup PATH`.
+fn backup(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {
+    let mut conn = db::connect(&config.database)?;
+    let copy = maintenance::backup(&mut conn, path)?;
+    println!(
+        "Yedek alındı: {} ({} bayt, {} talep, {} denetim kaydı).",
+        copy.path.display(),
+        copy.bytes,
+        copy.requests,
+        copy.audit_rows
+    );
+    Ok(())
+}
+
+/// `mobilimza restore PATH [--force]`.
+fn restore(config: &Config, path: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let target = config.database.sqlite_path().ok_or_else(|| {
+        anyhow::anyhow!("geri yükleme SQLite içindir; PostgreSQL için pg_restore kullanın")
+    })?;
+    let (copy, kept) = maintenance::restore(path, target, force, SystemClock.now_naive())?;
+    if let Some(old) = kept {
+        println!("Önceki veritabanı saklandı: {}", old.display());
+    }
+    println!(
+        "Geri yüklendi: {} ({} talep, {} denetim kaydı; bütünlük, şema ve denetim zinciri sağlam).",
+        copy.path.display(),
+        copy.requests,
+        copy.audit_rows
+    );
+    Ok(())
 }
 
 /// `mobilimza audit-verify`: the verdict on standard output, exit code 1

@@ -102,7 +102,88 @@ pub fn open(url: &DatabaseUrl) -> anyhow::Result<DbPool> {
     Ok(pool)
 }
 
+/// Where the database stands against the migrations built into this binary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MigrationState {
+    Current,
+    /// Migrations this binary would apply.
+    Behind(Vec<String>),
+    /// Migrations the database has that this binary does not know: it was
+    /// upgraded by a newer version, and this one must not serve it.
+    Ahead(Vec<String>),
+}
+
+fn known_versions<DB: diesel::backend::Backend>(
+    source: &EmbeddedMigrations,
+) -> anyhow::Result<Vec<String>> {
+    use diesel::migration::MigrationSource;
+    Ok(MigrationSource::<DB>::migrations(source)
+        .map_err(|e| anyhow::anyhow!("göçler okunamadı: {e}"))?
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect())
+}
+
+/// Compares the applied migrations with the built-in ones.
+pub fn migration_state(conn: &mut AnyConnection) -> anyhow::Result<MigrationState> {
+    let (known, applied) = match conn {
+        AnyConnection::Sqlite(c) => (
+            known_versions::<diesel::sqlite::Sqlite>(&SQLITE_MIGRATIONS)?,
+            c.applied_migrations(),
+        ),
+        AnyConnection::Postgresql(c) => (
+            known_versions::<diesel::pg::Pg>(&POSTGRES_MIGRATIONS)?,
+            c.applied_migrations(),
+        ),
+    };
+    let applied: Vec<String> = applied
+        .map_err(|e| anyhow::anyhow!("uygulanmış göçler okunamadı: {e}"))?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let ahead: Vec<String> = applied
+        .iter()
+        .filter(|v| !known.contains(v))
+        .cloned()
+        .collect();
+    if !ahead.is_empty() {
+        return Ok(MigrationState::Ahead(ahead));
+    }
+    let behind: Vec<String> = known.into_iter().filter(|v| !applied.contains(v)).collect();
+    Ok(if behind.is_empty() {
+        MigrationState::Current
+    } else {
+        MigrationState::Behind(behind)
+    })
+}
+
+/// Applies pending migrations, once even when several instances start
+/// together (PostgreSQL: a session advisory lock around the run; SQLite: one
+/// instance per file). Refuses a database that is ahead of this binary.
 pub fn run_migrations(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    const MIGRATION_LOCK: i64 = 0x6d6f_6269_6c02;
+    if let AnyConnection::Postgresql(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+            .execute(c)?;
+    }
+    let result = apply_pending(conn);
+    if let AnyConnection::Postgresql(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_unlock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK)
+            .execute(c)?;
+    }
+    result
+}
+
+fn apply_pending(conn: &mut AnyConnection) -> anyhow::Result<usize> {
+    if let MigrationState::Ahead(newer) = migration_state(conn)? {
+        anyhow::bail!(
+            "veritabanı bu sürümden yeni (bilinmeyen göçler: {}); bu sürüm onu kullanamaz, \
+             portalın yeni sürümünü çalıştırın",
+            newer.join(", ")
+        );
+    }
     let applied = match conn {
         AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
         AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
@@ -142,6 +223,41 @@ where
             Err(e)
         }
     }
+}
+
+/// `VACUUM INTO`: a consistent copy of a SQLite database at `dest`.
+pub fn backup_into(conn: &mut AnyConnection, dest: &str) -> QueryResult<()> {
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(dest)
+        .execute(conn)
+        .map(drop)
+}
+
+/// SQLite's `PRAGMA integrity_check`: "ok" or what is wrong.
+pub fn integrity_check(conn: &mut AnyConnection) -> QueryResult<String> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query("PRAGMA integrity_check").load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| r.integrity_check)
+        .collect::<Vec<_>>()
+        .join("; "))
+}
+
+/// Rows in one of the portal's tables (for backup summaries).
+pub fn count_rows(conn: &mut AnyConnection, table: &'static str) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+        .get_result::<N>(conn)
+        .map(|r| r.n)
 }
 
 /// `SELECT 1` for `/healthz`.

@@ -20,6 +20,7 @@ pub mod followup;
 pub mod home;
 pub mod kvkk;
 pub mod mail;
+pub mod maintenance;
 pub mod queue;
 pub mod rates;
 pub mod reports;

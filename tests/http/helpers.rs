@@ -94,6 +94,17 @@ fn pg_template(admin_url: &str) -> String {
         .clone()
 }
 
+/// An empty PostgreSQL database (no migrations), dropped by `scripts/test`'s
+/// clean-up with the others: its URL.
+pub fn pg_empty_database(admin_url: &str) -> String {
+    let name = format!("mobilimza_t_empty_{}", random_suffix());
+    let mut admin = PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create empty database");
+    pg_with_db(admin_url, &name)
+}
+
 fn pg_fresh_database(admin_url: &str) -> (String, String) {
     static CREATE: Mutex<()> = Mutex::new(());
     let template = pg_template(admin_url);

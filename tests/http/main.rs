@@ -17,6 +17,7 @@ mod kvkk;
 mod lifecycle;
 mod mail;
 mod matrix;
+mod operations;
 mod queue;
 mod registry;
 mod roles;

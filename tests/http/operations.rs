@@ -1,0 +1,201 @@
+//! Running the portal: an online backup under write load that restores to a
+//! verified database, and the schema check before serving.
+
+use std::process::Command;
+
+use crate::helpers::{spawn_world, test_vars};
+
+/// Runs the built binary with the tests' configuration on `database_url`:
+/// (exit code, standard output + error).
+fn mobilimza(database_url: &str, args: &[&str]) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mobilimza"));
+    cmd.args(args)
+        .env_remove("AUDIT_KEY")
+        .env_remove("BASE_URL")
+        .env("RUST_LOG", "warn");
+    for (k, v) in test_vars(database_url) {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run mobilimza");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Officers keep submitting while `mobilimza backup` copies the live file;
+/// the copy restores (with its checks) to a database whose audit chain
+/// verifies and which holds every request acknowledged before the backup
+/// began.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_backup_under_write_load_restores_to_a_verified_database() {
+    if crate::helpers::backend().is_some() {
+        eprintln!("backup/restore is SQLite's; PostgreSQL uses pg_dump (skipped)");
+        return;
+    }
+    let w = spawn_world().await;
+    let staff: Vec<i32> = (0..60)
+        .map(|n| {
+            w.app.add_staff(
+                w.app.unit_a,
+                500 + n,
+                "Yük",
+                &format!("Testi{n}"),
+                &format!("y{n}@kurum.gov.tr"),
+            )
+        })
+        .collect();
+    let submit = |n: usize, id: i32| {
+        let officer = w.officer.clone();
+        async move {
+            let (person, token) = (id.to_string(), format!("yedek-yuk-testi-{n:06}"));
+            let fields = [
+                ("personel", person.as_str()),
+                ("token", token.as_str()),
+                ("reason", "ilk_basvuru"),
+                ("kvkk", "on"),
+                ("gonder", "1"),
+            ];
+            officer.post("/talepler/yeni", &fields).await.status
+        }
+    };
+    // The first 20 are acknowledged before the backup starts.
+    for (n, id) in staff[..20].iter().enumerate() {
+        assert_eq!(submit(n, *id).await, 303);
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let copy = dir.path().join("yedek.db");
+    let load = futures_util::future::join_all(
+        staff[20..]
+            .iter()
+            .enumerate()
+            .map(|(n, id)| submit(n + 20, *id)),
+    );
+    let url = w.app.database_url();
+    let copy_arg = copy.display().to_string();
+    let backup = tokio::task::spawn_blocking(move || mobilimza(&url, &["backup", &copy_arg]));
+    let (statuses, backup) = tokio::join!(load, backup);
+    let (code, out) = backup.expect("backup task");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Yedek alındı:"), "{out}");
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+
+    let restored = dir.path().join("geri.db");
+    let restored_url = format!("sqlite://{}", restored.display());
+    let (code, out) = mobilimza(&restored_url, &["restore", &copy.display().to_string()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("denetim zinciri sağlam"), "{out}");
+    let (code, out) = mobilimza(&restored_url, &["audit-verify"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Denetim kaydı sağlam"), "{out}");
+    let in_copy = {
+        use diesel::prelude::*;
+        let mut conn = diesel::SqliteConnection::establish(&restored.display().to_string())
+            .expect("open restored");
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM requests WHERE staff_id IN ({})",
+            staff[..20]
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        diesel::sql_query(sql)
+            .get_result::<N>(&mut conn)
+            .expect("count")
+            .n
+    };
+    assert_eq!(in_copy, 20, "every request acknowledged before the backup");
+
+    // A restore over an existing database needs --force and keeps the old one.
+    let (code, out) = mobilimza(&restored_url, &["restore", &copy.display().to_string()]);
+    assert_ne!(code, 0);
+    assert!(out.contains("--force"), "{out}");
+    let (code, out) = mobilimza(
+        &restored_url,
+        &["restore", "--force", &copy.display().to_string()],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Önceki veritabanı saklandı"), "{out}");
+    // A damaged backup replaces nothing.
+    let bad = dir.path().join("bozuk.db");
+    std::fs::write(&bad, b"SQLite format 3\0 but not really").expect("write");
+    let (code, out) = mobilimza(
+        &restored_url,
+        &["restore", "--force", &bad.display().to_string()],
+    );
+    assert_ne!(code, 0, "{out}");
+}
+
+/// `migrate --check` says behind, current or ahead; a database ahead of the
+/// binary is not served.
+#[test]
+fn the_schema_check_says_behind_current_or_ahead() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("portal.db").display());
+    let (code, out) = mobilimza(&url, &["migrate", "--check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Veritabanı geride"), "{out}");
+    assert_eq!(mobilimza(&url, &["migrate"]).0, 0);
+    let (code, out) = mobilimza(&url, &["migrate", "--check"]);
+    assert_eq!((code, out.trim()), (0, "Veritabanı güncel."));
+    {
+        use diesel::prelude::*;
+        let mut conn = diesel::SqliteConnection::establish(
+            &dir.path().join("portal.db").display().to_string(),
+        )
+        .expect("open");
+        diesel::sql_query(
+            "INSERT INTO __diesel_schema_migrations (version) VALUES ('29991231000000')",
+        )
+        .execute(&mut conn)
+        .expect("a newer migration");
+    }
+    let (code, out) = mobilimza(&url, &["migrate", "--check"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("29991231000000"), "{out}");
+    let (code, out) = mobilimza(&url, &["serve"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("bu sürümden yeni"), "{out}");
+}
+
+/// Three instances starting together on one empty PostgreSQL database: the
+/// migrations run once (an advisory lock), every instance starts.
+#[test]
+fn migrations_run_once_when_instances_start_together() {
+    let Some(admin) = crate::helpers::backend() else {
+        eprintln!(
+            "concurrent migrations: PostgreSQL only (SQLite is one instance per file), skipped"
+        );
+        return;
+    };
+    let url = mobilimza::config::DatabaseUrl::Postgres(crate::helpers::pg_empty_database(&admin));
+    let applied: Vec<usize> = std::thread::scope(|s| {
+        let runs: Vec<_> = (0..3)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut conn = mobilimza::db::connect(&url).expect("connect");
+                    mobilimza::db::run_migrations(&mut conn).expect("migrate")
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|r| r.join().expect("thread"))
+            .collect()
+    });
+    let mut conn = mobilimza::db::connect(&url).expect("connect");
+    assert_eq!(
+        mobilimza::db::migration_state(&mut conn).expect("state"),
+        mobilimza::db::MigrationState::Current
+    );
+    let total: usize = applied.iter().sum();
+    assert_eq!(applied.iter().filter(|n| **n > 0).count(), 1, "{applied:?}");
+    assert!(total > 5, "{applied:?}");
+}
