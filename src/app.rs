@@ -243,8 +243,39 @@ pub fn run(
     Ok(server)
 }
 
+/// On SQLite one instance serves a database file: an exclusive lock on
+/// `<file>.lock`, held while serving (released by the OS even after a crash).
+/// A second `serve` on the same file refuses to start. PostgreSQL serves any
+/// number of instances.
+fn single_instance(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
+    let Some(db) = config.database.sqlite_path() else {
+        return Ok(None);
+    };
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::path::PathBuf::from(name))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(ConfigError::new(
+            "DATABASE_URL",
+            format!(
+                "{} başka bir mobilimza serve tarafından kullanılıyor; SQLite ile tek bir \
+                 sunucu çalışır (birden çok sunucu için PostgreSQL kullanın)",
+                db.display()
+            ),
+        )
+        .into()),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
 /// `mobilimza serve`: open (and migrate) the database, then serve.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let _instance = single_instance(&config)?;
     let mailer = Arc::new(crate::mailer::Mailer::from_config(&config)?);
     let pool = db::open(&config.database)?;
     let key = resolve_session_key(&config)?;

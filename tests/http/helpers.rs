@@ -22,6 +22,8 @@ use mobilimza::domain::workflow::State;
 use reqwest::cookie::{CookieStore, Jar};
 
 pub const PASSWORD: &str = "Dogru-Parola-2026";
+/// A signed-in page that carries the CSRF token.
+pub const PASSWORD_PAGE: &str = "/hesap/parola";
 
 pub struct TestApp {
     pub base: String,
@@ -375,6 +377,31 @@ impl Browser {
                 .expect("GET"),
         )
         .await
+    }
+
+    /// POST a form with this session's token, as [`Browser::post`], but a
+    /// connection that fails (a server killed mid-load) is `None`, not a
+    /// panic: the status only when the answer arrived.
+    pub async fn try_post(&self, path: &str, fields: &[(&str, &str)]) -> Option<u16> {
+        let url = format!("{}{}", self.base, crate::helpers::PASSWORD_PAGE);
+        let body = self.client.get(url).send().await.ok()?.text().await.ok()?;
+        let page = Page {
+            status: 200,
+            location: None,
+            body,
+            headers: Default::default(),
+        };
+        let token = page.csrf()?;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&all)
+            .send()
+            .await
+            .ok()?;
+        Some(resp.status().as_u16())
     }
 
     /// POST a form exactly as given (no token added).

@@ -8,6 +8,7 @@ mod auth;
 mod billing;
 mod config;
 mod contact;
+mod crash;
 mod csrf;
 mod expiry;
 mod fees;

@@ -199,3 +199,60 @@ fn migrations_run_once_when_instances_start_together() {
     assert_eq!(applied.iter().filter(|n| **n > 0).count(), 1, "{applied:?}");
     assert!(total > 5, "{applied:?}");
 }
+
+/// 16 officers' tabs submitting 400 requests at once: every one answered
+/// 303 (no "database is locked" reaches anyone), every one stored once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_submissions_lose_and_double_nothing() {
+    let w = spawn_world().await;
+    let staff: Vec<i32> = (0..400)
+        .map(|n| {
+            w.app.add_staff(
+                w.app.unit_a,
+                3_000 + n,
+                "Eşzamanlı",
+                &format!("Kişi{n}"),
+                &format!("e{n}@kurum.gov.tr"),
+            )
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let mut lanes = tokio::task::JoinSet::new();
+    for lane in 0..16 {
+        let officer = w.officer.clone();
+        let mine: Vec<i32> = staff.iter().copied().skip(lane).step_by(16).collect();
+        lanes.spawn(async move {
+            let mut statuses = Vec::new();
+            for id in mine {
+                let (person, token) = (id.to_string(), format!("eszamanli-{id:08}"));
+                let fields = [
+                    ("personel", person.as_str()),
+                    ("token", token.as_str()),
+                    ("reason", "ilk_basvuru"),
+                    ("kvkk", "on"),
+                    ("gonder", "1"),
+                ];
+                statuses.push(officer.post("/talepler/yeni", &fields).await.status);
+            }
+            statuses
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(lane) = lanes.join_next().await {
+        statuses.extend(lane.expect("lane"));
+    }
+    let stored = w.app.count("requests");
+    let doubled = w
+        .app
+        .count("(SELECT staff_id FROM requests GROUP BY staff_id HAVING COUNT(*) > 1) AS d");
+    println!(
+        "concurrent submissions: {} sent by 16 tabs in {:?}, {} answered 303, {stored} stored, \
+         lost {}, doubled {doubled}",
+        statuses.len(),
+        started.elapsed(),
+        statuses.iter().filter(|s| **s == 303).count(),
+        400 - stored
+    );
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    assert_eq!((stored, doubled), (400, 0));
+}

@@ -1,0 +1,168 @@
+//! Crash safety and the single-instance rule, against the real binary: a
+//! server killed with SIGKILL in the middle of a write load loses no
+//! acknowledged request and leaves nothing half-written; a second server on
+//! the same SQLite file refuses to start.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mobilimza::domain::role::Role;
+
+use crate::helpers::{Browser, Org, PASSWORD, spawn_org, test_vars};
+
+/// `mobilimza serve` on the organisation's database, on a free port.
+fn start_server(org: &Org) -> (Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mobilimza"));
+    cmd.arg("serve")
+        .env_remove("AUDIT_KEY")
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env("BASE_URL", &base)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in test_vars(&org.database_url()) {
+        cmd.env(k, v);
+    }
+    (cmd.spawn().expect("start mobilimza serve"), base)
+}
+
+async fn wait_until_up(base: &str) {
+    for _ in 0..200 {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not come up at {base}");
+}
+
+async fn officer_on(base: &str) -> Browser {
+    let b = Browser::new(base);
+    assert_eq!(
+        b.login(Org::email(Role::Officer), PASSWORD).await.status,
+        303
+    );
+    b
+}
+
+fn scalar(org: &Org, sql: &str) -> i64 {
+    org.count(sql)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sigkill_mid_load_loses_no_acknowledged_request() {
+    if crate::helpers::backend().is_some() {
+        eprintln!("SIGKILL test: run on SQLite (the embedded default), skipped on PostgreSQL");
+        return;
+    }
+    let org = spawn_org().await;
+    let staff: Vec<i32> = (0..400)
+        .map(|n| {
+            org.add_staff(
+                org.unit_a,
+                2_000 + n,
+                "Çökme",
+                &format!("Testi{n}"),
+                &format!("c{n}@kurum.gov.tr"),
+            )
+        })
+        .collect();
+    let (mut server, base) = start_server(&org);
+    wait_until_up(&base).await;
+    let officer = officer_on(&base).await;
+
+    // 16 officers' tabs submit one request after another; each 303 is an
+    // acknowledgement the portal must keep.
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let mut load = tokio::task::JoinSet::new();
+    for lane in 0..16 {
+        let (officer, acked) = (officer.clone(), acked.clone());
+        let mine: Vec<i32> = staff.iter().copied().skip(lane).step_by(16).collect();
+        load.spawn(async move {
+            for id in mine {
+                let (person, token) = (id.to_string(), format!("cokme-testi-{id:08}"));
+                let fields = [
+                    ("personel", person.as_str()),
+                    ("token", token.as_str()),
+                    ("reason", "ilk_basvuru"),
+                    ("kvkk", "on"),
+                    ("gonder", "1"),
+                ];
+                match officer.try_post("/talepler/yeni", &fields).await {
+                    Some(303) => acked.lock().expect("lock").push(id),
+                    Some(_) | None => return,
+                }
+            }
+        });
+    }
+    // Let the load run, then pull the plug.
+    loop {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if acked.lock().expect("lock").len() >= 60 {
+            break;
+        }
+    }
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+    while load.join_next().await.is_some() {}
+    let acked = acked.lock().expect("lock").clone();
+
+    let (mut server, base) = start_server(&org);
+    wait_until_up(&base).await;
+    let found = acked
+        .iter()
+        .filter(|id| scalar(&org, &format!("requests WHERE staff_id = {id}")) == 1)
+        .count();
+    let doubled = scalar(
+        &org,
+        "(SELECT staff_id FROM requests GROUP BY staff_id HAVING COUNT(*) > 1) AS d",
+    );
+    let without_history = scalar(
+        &org,
+        "requests r WHERE NOT EXISTS (SELECT 1 FROM request_history h WHERE h.request_id = r.id)",
+    );
+    let outbox_doubled = scalar(
+        &org,
+        "(SELECT dedupe_key FROM outbox WHERE dedupe_key IS NOT NULL GROUP BY dedupe_key HAVING COUNT(*) > 1) AS d",
+    );
+    println!(
+        "SIGKILL mid-load: {} acknowledged, {found} found after restart, lost {}, doubled {doubled}, \
+         without history {without_history}, outbox doubled {outbox_doubled} ({} requests in all)",
+        acked.len(),
+        acked.len() - found,
+        scalar(&org, "requests")
+    );
+    assert!(acked.len() >= 60);
+    assert_eq!(found, acked.len(), "every acknowledged request is there");
+    assert_eq!((doubled, without_history, outbox_doubled), (0, 0, 0));
+    // The restarted server serves the officer again.
+    let officer = officer_on(&base).await;
+    assert_eq!(officer.get("/talepler").await.status, 200);
+    server.kill().expect("stop");
+    let _ = server.wait();
+}
+
+#[tokio::test]
+async fn a_second_server_on_the_same_sqlite_file_refuses_to_start() {
+    if crate::helpers::backend().is_some() {
+        eprintln!("single-instance rule: SQLite only, skipped on PostgreSQL");
+        return;
+    }
+    let org = spawn_org().await;
+    let (mut first, base) = start_server(&org);
+    wait_until_up(&base).await;
+    let (second, _) = start_server(&org);
+    let out = second.wait_with_output().expect("second server");
+    assert_eq!(out.status.code(), Some(2));
+    first.kill().expect("stop");
+    let _ = first.wait();
+}
