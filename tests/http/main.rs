@@ -18,4 +18,5 @@ mod lifecycle;
 mod matrix;
 mod registry;
 mod roles;
+mod scale;
 mod site;
