@@ -10,6 +10,8 @@ pub mod contact;
 pub mod demo_scale;
 pub mod fee_report;
 pub mod fees;
+#[cfg(feature = "bench")]
+pub mod fortunes;
 pub mod imports;
 pub mod requests;
 pub mod schema;

@@ -74,3 +74,27 @@ async fn the_scale_seed_refuses_a_database_with_real_users() {
     assert!(err.to_string().contains("gerçek (demo olmayan)"), "{err}");
     assert_eq!(app.count("requests"), 0);
 }
+
+/// The load benchmark's ceiling route exists only with `--features bench`.
+#[cfg(feature = "bench")]
+#[tokio::test]
+async fn the_ceiling_route_escapes_and_sorts() {
+    let app = spawn_app().await;
+    let page = app.browser().get("/bench/fortunes").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("&#60;script&#62;alert("), "escaped");
+    assert!(!page.body.contains("<script>"));
+    assert!(page.body.contains("フレームワークのベンチマーク"));
+    assert!(
+        page.body
+            .contains("Ek bir fortune: ekleme istek sırasında yapıldı.")
+    );
+    assert_eq!(page.body.matches("<tr><td>").count(), 13);
+}
+
+#[cfg(not(feature = "bench"))]
+#[tokio::test]
+async fn the_ceiling_route_is_not_in_the_normal_binary() {
+    let app = spawn_app().await;
+    assert_eq!(app.browser().get("/bench/fortunes").await.status, 404);
+}
