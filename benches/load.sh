@@ -24,7 +24,7 @@ PORT=${PORT:-18480}
 BASE="http://127.0.0.1:$PORT"
 OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
 WORK=$(mktemp -d /tmp/mobilimza-load.XXXXXX)
-BIN=$ROOT/target/release/mobilimza
+BIN=${BIN:-$ROOT/target/release/mobilimza}
 PG_ADMIN=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 SERVER_PID=
 
@@ -97,15 +97,21 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = "$storm_cookie"
 wrk.headers["Origin"] = "$BASE"
-local counts = {}
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function() counts = {} end
 request = function()
   local email = "kisi" .. math.random(1, 100000000) .. "@kurum.gov.tr"
   return wrk.format(nil, "/giris", nil, "csrf_token=$token&email=" .. email .. "&password=yanlis-parola&next=%2F")
 end
 response = function(status) counts[status] = (counts[status] or 0) + 1 end
 done = function(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for code, n in pairs(t:get("counts")) do total[code] = (total[code] or 0) + n end
+  end
   io.write("storm-statuses")
-  for code, n in pairs(counts) do io.write(" " .. code .. "=" .. n) end
+  for code, n in pairs(total) do io.write(" " .. code .. "=" .. n) end
   io.write("\n")
 end
 LUA
@@ -119,7 +125,8 @@ LUA
 
 # run BACKEND DATABASE_URL: seed, serve, measure, write the section.
 run() {
-    local backend=$1 url=$2 seed_log=$WORK/seed-$backend.log
+    local backend=$1 url=$2
+    local seed_log=$WORK/seed-$backend.log
     CEILING=
     ROWS=()
     echo "== $backend: seeding N=$N" >&2
@@ -169,7 +176,7 @@ run() {
     {
         echo "### $backend"
         echo
-        echo "Seed (\`seed-demo --scale $N\`, release, incl. migrations): ${seed_secs} s."
+        echo "Seed (\`seed-demo --scale $N\`, ${BIN#"$ROOT"/}, incl. migrations): ${seed_secs} s."
         echo "$(grep -m1 'yüklendi' "$seed_log")"
         echo
         echo "| page | path | req/s | p50 ms | p99 ms | ratio to ceiling |"
