@@ -5,6 +5,8 @@
 #   N=10000 benches/load.sh               # another size
 #   BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres benches/load.sh
 #   BENCH_POSTGRES_URL=none benches/load.sh   # SQLite only
+#   DURATION=10 (seconds per page), BENCH_NOTE="…" (a line for BENCHMARKS.md),
+#   SKIP_BUILD=1, BIN=path/to/mobilimza, BENCH_OUT=file (default BENCHMARKS.md)
 #
 # Builds the release binary with `--features bench` (the same-stack ceiling
 # route GET /bench/fortunes), seeds `seed-demo --scale N` into a fresh SQLite
@@ -71,18 +73,18 @@ ROWS=()
 
 # measure LABEL PATH [COOKIE]: one wrk run; appends a row.
 measure() {
-    local label=$1 path=$2 cookie=${3:-} out rps p50 p99 non2xx code
+    local label=$1 path=$2 cookie=${3:-} out rps p50 p99 errors done_n code
     code=$(curl -s -o /dev/null -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
     [[ $code == 200 ]] || { echo "$label: $path -> HTTP $code" >&2; exit 1; }
-    out=$(taskset -c 1 wrk -t1 -c32 -d"${DURATION}s" --latency ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
+    out=$(taskset -c 1 wrk -t1 -c32 -d"${DURATION}s" --timeout 30s --latency ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
     rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
     p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
     p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-    non2xx=$(awk '/Non-2xx/ { print $5 }' <<<"$out")
+    errors=$(awk '/Non-2xx/ { e += $5 } /Socket errors/ { gsub(",", ""); e += $4 + $6 + $8 + $10 } END { print e + 0 }' <<<"$out")
+    done_n=$(awk '/requests in/ { print $1 }' <<<"$out")
     [[ -z $CEILING ]] && CEILING=$rps
-    ROWS+=("$(printf '| %s | `%s` | %s | %s | %s | %s |%s' "$label" "$path" "$rps" "$p50" "$p99" \
-        "$(awk -v a="$rps" -v c="$CEILING" 'BEGIN { printf "%.3f", a / c }')" \
-        "${non2xx:+ non-2xx: $non2xx}")")
+    ROWS+=("$(printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |' "$label" "$path" "$rps" "$p50" "$p99" \
+        "$(awk -v a="$rps" -v c="$CEILING" 'BEGIN { printf "%.4f", a / c }')" "$done_n" "$errors")")
     printf '  %-38s %8s req/s  p50 %8s ms  p99 %8s ms\n' "$label" "$rps" "$p50" "$p99" >&2
 }
 
@@ -179,8 +181,8 @@ run() {
         echo "Seed (\`seed-demo --scale $N\`, ${BIN#"$ROOT"/}, incl. migrations): ${seed_secs} s."
         echo "$(grep -m1 'yüklendi' "$seed_log")"
         echo
-        echo "| page | path | req/s | p50 ms | p99 ms | ratio to ceiling |"
-        echo "|---|---|---:|---:|---:|---:|"
+        echo "| page | path | req/s | p50 ms | p99 ms | ratio to ceiling | requests | errors |"
+        echo "|---|---|---:|---:|---:|---:|---:|---:|"
         printf '%s\n' "${ROWS[@]}"
         echo
         echo "Peak RSS of the server (VmHWM): $rss. Login storm alongside the last row (wrk -c8 on POST /giris, same IP): ${STORM%%;*}; statuses:${STORM#*;}."
@@ -206,7 +208,8 @@ fi
     echo "## $(date -u '+%Y-%m-%d %H:%M UTC'), N = $N"
     echo
     echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo);" \
-        "server pinned to core 0 (\`taskset -c 0\`), wrk to core 1 (\`wrk -t1 -c32 -d${DURATION}s --latency\`)." \
+        "server pinned to core 0 (\`taskset -c 0\`), wrk to core 1 (\`wrk -t1 -c32 -d${DURATION}s --timeout 30s --latency\`);" \
+        "errors = non-2xx answers and socket errors (timeouts)." \
         "Commit $(git rev-parse --short HEAD)${BENCH_NOTE:+. $BENCH_NOTE}"
     echo
     cat "$WORK/sections.md"
