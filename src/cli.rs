@@ -69,6 +69,10 @@ pub enum Command {
         /// Demo hesaplarına yeni parolalar verir ve yazdırır.
         #[arg(long)]
         new_passwords: bool,
+        /// Ulusal ölçekte veri: N talep (örn. 150000), ~1 000 birim, N/3 personel,
+        /// ücretler ve 36 aylık faturalama (yük ölçümü için).
+        #[arg(long, value_name = "N", conflicts_with = "new_passwords")]
+        scale: Option<usize>,
     },
     /// migrate + (boşsa) seed-demo + serve: denemek için tek komut.
     Demo,
@@ -124,8 +128,16 @@ async fn run_other(command: Command, config: Config) -> anyhow::Result<()> {
             roles,
             units,
         } => create_user(&config, &email, &name, &roles, &units),
-        Command::SeedDemo { new_passwords } => {
+        Command::SeedDemo {
+            new_passwords,
+            scale: None,
+        } => {
             let logins = seed_demo(&config, new_passwords)?;
+            print_logins(&config, &logins);
+            Ok(())
+        }
+        Command::SeedDemo { scale: Some(n), .. } => {
+            let logins = seed_demo_scaled(&config, n)?;
             print_logins(&config, &logins);
             Ok(())
         }
@@ -284,6 +296,35 @@ fn seed_demo(config: &Config, new_passwords: bool) -> Result<Vec<DemoLogin>, See
     let hasher = PasswordHasher::new(config.argon2)?;
     let mut conn = pool.get().map_err(anyhow::Error::from)?;
     demo::seed(&mut conn, &hasher, SystemClock.now_naive(), new_passwords)
+}
+
+fn seed_demo_scaled(config: &Config, n: usize) -> Result<Vec<DemoLogin>, SeedError> {
+    let pool = db::open(&config.database)?;
+    let hasher = PasswordHasher::new(config.argon2)?;
+    let mut conn = pool.get().map_err(anyhow::Error::from)?;
+    let started = std::time::Instant::now();
+    let (logins, r) = demo::seed_scaled(&mut conn, &hasher, SystemClock.now_naive(), n)?;
+    println!(
+        "Ölçekli demo verisi {:.1} sn'de yüklendi: {} birim, {} personel, {} talep, \
+         {} geçmiş satırı, {} sertifika ücreti ({} tanesi 10.07.2023 KDV değişikliğinden önce), \
+         {} faturalama satırı, {} iletişim değişikliği.",
+        started.elapsed().as_secs_f64(),
+        r.units,
+        r.staff,
+        r.requests,
+        r.history,
+        r.fees,
+        r.fees_before_kdv_change,
+        r.billing_lines,
+        r.contact_changes
+    );
+    let states: Vec<String> = r
+        .per_state
+        .iter()
+        .map(|(s, n)| format!("{s}={n}"))
+        .collect();
+    println!("Durumlara göre: {}", states.join(", "));
+    Ok(logins)
 }
 
 fn print_logins(config: &Config, logins: &[DemoLogin]) {

@@ -13,6 +13,8 @@ use crate::domain::unit::UnitKind;
 use crate::domain::workflow::State;
 use crate::password::PasswordHasher;
 
+pub mod scale;
+
 pub const DEMO_DOMAIN: &str = "demo.mobilimza.test";
 
 /// One printed login.
@@ -80,6 +82,28 @@ pub fn seed(
     now: NaiveDateTime,
     new_passwords: bool,
 ) -> Result<Vec<DemoLogin>, SeedError> {
+    seed_with(conn, hasher, now, new_passwords, None).map(|(logins, _)| logins)
+}
+
+/// The demo organisation plus a national dataset of `n` requests
+/// ([`scale::generate`]) in the same transaction, under one audit row.
+pub fn seed_scaled(
+    conn: &mut AnyConnection,
+    hasher: &PasswordHasher,
+    now: NaiveDateTime,
+    n: usize,
+) -> Result<(Vec<DemoLogin>, scale::ScaleReport), SeedError> {
+    let (logins, report) = seed_with(conn, hasher, now, false, Some(n))?;
+    Ok((logins, report.unwrap_or_default()))
+}
+
+fn seed_with(
+    conn: &mut AnyConnection,
+    hasher: &PasswordHasher,
+    now: NaiveDateTime,
+    new_passwords: bool,
+    scale: Option<usize>,
+) -> Result<(Vec<DemoLogin>, Option<scale::ScaleReport>), SeedError> {
     if db::users::count_real(conn)? > 0 {
         return Err(SeedError::RealData);
     }
@@ -88,7 +112,7 @@ pub fn seed(
         if !seeded {
             return Err(SeedError::NotDemo);
         }
-        return reset_passwords(conn, hasher, now);
+        return reset_passwords(conn, hasher, now).map(|l| (l, None));
     }
     if seeded || db::users::count_all(conn)? > 0 {
         return Err(SeedError::AlreadySeeded);
@@ -106,7 +130,7 @@ pub fn seed(
         .iter()
         .map(|l| hasher.hash(&l.password))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    db::transaction(conn, |conn| {
+    let report = db::transaction(conn, |conn| {
         let mut unit_ids = Vec::new();
         for (province, name, kind) in UNITS {
             unit_ids.push(db::units::create(
@@ -134,19 +158,30 @@ pub fn seed(
             db::users::create(conn, &new, &[login.role], &units)?;
         }
         seed_staff_and_requests(conn, &unit_ids, now)?;
+        let report = match scale {
+            Some(n) => {
+                let actors = scale::actors(conn)?;
+                Some(scale::generate(conn, n, actors, now)?)
+            }
+            None => None,
+        };
         db::settings::set(conn, db::settings::DEMO, "true")?;
+        let detail = scale.map_or(String::new(), |n| format!("scale={n}"));
         crate::service::audit(
             conn,
             &crate::service::Actor::system("cli"),
             AuditAction::DemoSeeded,
             "database",
-            "",
+            &detail,
             now,
         )
         .map_err(anyhow::Error::from)?;
-        Ok::<_, SeedError>(())
+        Ok::<_, SeedError>(report)
     })?;
-    Ok(logins)
+    if report.is_some() {
+        db::demo_scale::analyze(conn)?;
+    }
+    Ok((logins, report))
 }
 
 /// One demo staff member and the state of their request, if any.

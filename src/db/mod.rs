@@ -7,8 +7,11 @@ pub mod auth;
 pub mod batches;
 pub mod billing;
 pub mod contact;
+pub mod demo_scale;
 pub mod fee_report;
 pub mod fees;
+#[cfg(feature = "bench")]
+pub mod fortunes;
 pub mod imports;
 pub mod outbox;
 pub mod requests;

@@ -17,6 +17,8 @@ pub mod contact;
 pub mod expiry;
 pub mod fees;
 pub mod followup;
+#[cfg(feature = "bench")]
+pub mod fortunes;
 pub mod home;
 pub mod kvkk;
 pub mod mail;

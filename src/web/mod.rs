@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod auth;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod billing;
 pub mod charts;
 pub mod contact;
@@ -60,6 +62,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     finance_routes(cfg);
     staff_routes(cfg);
     admin_routes(cfg);
+    // The load benchmark's ceiling; not in the inventory (see web/bench.rs).
+    #[cfg(feature = "bench")]
+    bench::routes(cfg);
     cfg.service(
         web::resource("/")
             .wrap(from_fn(require_login))

@@ -22,4 +22,5 @@ mod operations;
 mod queue;
 mod registry;
 mod roles;
+mod scale;
 mod site;
