@@ -42,6 +42,8 @@ pub struct AppState {
     /// Queue tab counts of closed states (Aktif, Tümü) for the all-units view:
     /// history only grows, so these are counted at most once a minute.
     pub closed_counts: Mutex<Option<CountsAt>>,
+    /// Request counts and latencies for `/metrics`.
+    pub metrics: portal::metrics::Metrics,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             passwords,
             demo: AtomicBool::new(demo),
             closed_counts: Mutex::new(None),
+            metrics: Default::default(),
         })
     }
 
@@ -226,6 +229,7 @@ pub fn app(
         .wrap(sessions)
         .wrap(from_fn(portal::errors::pages))
         .wrap(headers)
+        .wrap(from_fn(portal::metrics::record))
         .wrap(tracing_actix_web::TracingLogger::default())
 }
 

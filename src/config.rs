@@ -161,6 +161,9 @@ pub struct Config {
     pub session_absolute: Duration,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks for; without it the
+    /// endpoint does not exist (404).
+    pub metrics_token: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -176,6 +179,7 @@ impl fmt::Debug for Config {
             .field("session_idle", &self.session_idle)
             .field("session_absolute", &self.session_absolute)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "…"))
             .finish()
     }
 }
@@ -273,6 +277,17 @@ impl Config {
             }
         };
 
+        let metrics_token = match get("METRICS_TOKEN").map(|t| t.trim().to_owned()) {
+            None => None,
+            Some(t) if t.len() >= 24 && t.chars().all(|c| c.is_ascii_graphic()) => Some(t),
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "METRICS_TOKEN",
+                    "en az 24 karakter, boşluksuz olmalı (örn. openssl rand -hex 16)".to_owned(),
+                ));
+            }
+        };
+
         Ok(Self {
             database,
             bind,
@@ -284,6 +299,7 @@ impl Config {
             session_idle,
             session_absolute,
             trust_proxy_headers,
+            metrics_token,
         })
     }
 

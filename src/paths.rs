@@ -48,6 +48,7 @@ pub const HEALTHZ: &str = "/healthz";
 pub const STATIC_PREFIX: &str = "/static/";
 pub const STYLESHEET: &str = "/static/app.css";
 pub const SCRIPT: &str = "/static/app.js";
+pub const METRICS: &str = "/metrics";
 
 pub const LOGIN: &str = "/giris";
 pub const LOGOUT: &str = "/cikis";

@@ -23,6 +23,7 @@ pub mod home;
 pub mod kvkk;
 pub mod mail;
 pub mod maintenance;
+pub mod metrics;
 pub mod queue;
 pub mod rates;
 pub mod reports;

@@ -67,6 +67,9 @@ pub enum Access {
         sees: &'static [Grant],
         acts: &'static [Grant],
     },
+    /// A machine's endpoint, not a person's: it answers only a request
+    /// bearing its configured token and is "not found" to every account.
+    Token,
 }
 
 /// What a route's `{id}` names.
@@ -112,7 +115,7 @@ impl Route {
     /// signed-in routes).
     pub fn roles(&self) -> Vec<Role> {
         let mut roles: Vec<Role> = match self.access {
-            Access::Public | Access::SignedIn => Vec::new(),
+            Access::Public | Access::SignedIn | Access::Token => Vec::new(),
             Access::Area(g) => g.iter().map(|g| g.role).collect(),
             Access::Shared { sees, acts } => sees.iter().chain(acts).map(|g| g.role).collect(),
         };
@@ -189,6 +192,7 @@ pub const ROUTES: &[Route] = &[
     get("/healthz", Public),
     get("/static/app.css", Public),
     get("/static/app.js", Public),
+    get("/metrics", Access::Token),
     get("/giris", Public),
     post("/giris", Public),
     post("/cikis", Public),
@@ -482,7 +486,7 @@ mod tests {
     /// handler, behind the login guard; the matrix test asks it).
     fn guard_of(route: &Route) -> Guard {
         match (route.access, route.roles().as_slice()) {
-            (Access::Public, _) => Guard::None,
+            (Access::Public | Access::Token, _) => Guard::None,
             (Access::Area(_), [one]) => Guard::Role(format!("{one:?}")),
             _ => Guard::Login,
         }
@@ -573,11 +577,16 @@ mod tests {
     /// What an account with only `role` (`None`: anonymous) gets.
     fn cell(route: &Route, role: Option<Role>) -> String {
         let Some(role) = role else {
-            let public = route.access == Access::Public;
-            return if public { "✓" } else { "→ login" }.into();
+            return match route.access {
+                Access::Public => "✓",
+                Access::Token => "token",
+                _ => "→ login",
+            }
+            .into();
         };
         match route.access {
             Access::Public | Access::SignedIn => "✓".into(),
+            Access::Token => "404 (token)".into(),
             Access::Area(g) => reach(g, role).unwrap_or("403").into(),
             Access::Shared { sees, acts } => match (reach(acts, role), reach(sees, role)) {
                 (Some(r), _) => r.into(),

@@ -18,6 +18,7 @@ pub mod home;
 pub mod identity;
 pub mod inventory;
 pub mod me;
+pub mod metrics;
 pub mod page;
 pub mod requests;
 pub mod reset;
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(home::healthz))
         .route("/static/app.css", web::get().to(home::stylesheet))
         .route("/static/app.js", web::get().to(home::script))
+        .route("/metrics", web::get().to(metrics::endpoint))
         .route("/giris", web::get().to(auth::login_form))
         .route("/giris", web::post().to(auth::login))
         .route("/cikis", web::post().to(auth::logout))
@@ -215,6 +217,7 @@ mod tests {
             (HEALTHZ.into(), "/healthz"),
             (STYLESHEET.into(), "/static/app.css"),
             (SCRIPT.into(), "/static/app.js"),
+            (METRICS.into(), "/metrics"),
             (LOGIN.into(), "/giris"),
             (login_then("/talep/7?a=b"), "/giris"),
             (LOGOUT.into(), "/cikis"),

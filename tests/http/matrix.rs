@@ -233,6 +233,8 @@ pub fn expected(route: &Route, who: &Who, target: Option<Target>) -> Expect {
     let reach = |grants| held(grants).any(|g| reaches(g, who, target));
     match route.access {
         Access::Public => Expect::Allowed,
+        // No account holds a machine's token.
+        Access::Token => Expect::NotFound,
         _ if who.email.is_none() => Expect::Login,
         Access::SignedIn => Expect::Allowed,
         Access::Area(grants) if held(grants).next().is_none() => Expect::Forbidden,

@@ -180,3 +180,53 @@ async fn print_views_have_a_button_a_header_and_a_print_stylesheet() {
     let css = w.app.browser().get("/static/app.css").await.body;
     assert!(css.contains("@media print") && css.contains("counter(pages)"));
 }
+
+/// `/metrics` exists only with `METRICS_TOKEN` and answers only that token:
+/// request counts by route pattern, latency histograms, the outbox, holds
+/// ending, the pool.
+#[tokio::test]
+async fn metrics_answer_only_the_token_in_prometheus_text() {
+    let token = "olcum-anahtari-0123456789abcdef";
+    let off = spawn_app().await;
+    assert_eq!(
+        off.browser().get("/metrics").await.status,
+        404,
+        "no token configured"
+    );
+    let app = crate::helpers::spawn_app_with(&[("METRICS_TOKEN", token)]).await;
+    let b = app.browser();
+    b.get("/giris").await;
+    b.get("/talep/12345").await;
+    assert_eq!(b.get("/metrics").await.status, 404, "no token sent");
+    let client = reqwest::Client::new();
+    let wrong = client
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth("yanlis-anahtar-0123456789abcdef")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(wrong.status().as_u16(), 404);
+    let r = client
+        .get(format!("{}/metrics", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(r.status().as_u16(), 200);
+    let body = r.text().await.expect("body");
+    for line in [
+        "mobilimza_http_requests_total{method=\"GET\",route=\"/giris\",status=\"200\"} 1",
+        "mobilimza_http_request_duration_seconds_count{method=\"GET\",route=\"/giris\"} 1",
+        "# TYPE mobilimza_outbox_pending gauge",
+        "mobilimza_outbox_failed 0",
+        "mobilimza_holds_ending 0",
+        "mobilimza_db_pool_connections ",
+    ] {
+        assert!(body.contains(line), "{line}:\n{body}");
+    }
+    assert!(
+        body.contains("route=\"/talep/{id}\""),
+        "patterns, not paths: {body}"
+    );
+    assert!(!body.contains("12345"));
+}
