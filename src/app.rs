@@ -17,7 +17,7 @@ use actix_web::{App, HttpServer, web};
 use base64::Engine;
 use chrono::NaiveDateTime;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::{Config, ConfigError, DatabaseUrl};
 use crate::db::{self, AnyConnection, DbPool};
 use crate::domain::audit_chain::AuditKey;
@@ -209,7 +209,7 @@ pub fn app(
         .session_lifecycle(BrowserSession::default())
         .build();
 
-    App::new()
+    let app = App::new()
         .app_data(state)
         .app_data(
             web::FormConfig::default()
@@ -220,8 +220,11 @@ pub fn app(
                 }),
         )
         .app_data(web::PayloadConfig::new(256 * 1024))
-        .configure(portal::routes)
-        .default_service(web::to(portal::errors::not_found))
+        .configure(portal::routes);
+    // Test builds only (`--features test-clock`): the browser tests' clock.
+    #[cfg(feature = "test-clock")]
+    let app = app.configure(portal::test_clock::routes);
+    app.default_service(web::to(portal::errors::not_found))
         // Middleware runs bottom-up: logging, headers, error pages, session,
         // identity, CSRF.
         .wrap(from_fn(portal::csrf::protect))
@@ -277,6 +280,21 @@ fn single_instance(config: &Config) -> anyhow::Result<Option<std::fs::File>> {
     }
 }
 
+/// The clock `serve` runs on: the system's, or in a test build
+/// (`--features test-clock`) the browser tests' movable one.
+fn server_clock() -> Arc<dyn Clock> {
+    #[cfg(feature = "test-clock")]
+    let clock: Arc<dyn Clock> = Arc::new(crate::clock::offset::OffsetClock);
+    #[cfg(not(feature = "test-clock"))]
+    let clock: Arc<dyn Clock> = Arc::new(crate::clock::SystemClock);
+    #[cfg(feature = "test-clock")]
+    eprintln!(
+        "!! TEST SAATİ: bu sürüm --features test-clock ile derlendi; POST /test/saat \
+         sunucunun saatini ileri alır. Yalnızca tarayıcı testleri için."
+    );
+    clock
+}
+
 /// `mobilimza serve`: open (and migrate) the database, then serve.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let _instance = single_instance(&config)?;
@@ -287,7 +305,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         ConfigError::new("BIND", format!("{} adresi dinlenemiyor: {e}", config.bind))
     })?;
     let url = config.base_url.clone();
-    let state = web::Data::new(AppState::new(config, pool, Arc::new(SystemClock))?);
+    let state = web::Data::new(AppState::new(config, pool, server_clock())?);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     crate::jobs::billing::spawn(state.pool.clone(), state.clock.clone());
     crate::jobs::expiry::spawn(state.pool.clone(), state.clock.clone());

@@ -227,3 +227,65 @@ fn the_rule_finder_sees_a_planted_violation() {
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert!(hits[0].starts_with("src/web/mod.rs:"));
 }
+
+/// The browser tests' clock (`POST /test/saat`, `clock::offset`) exists only
+/// in builds with the `test-clock` feature: the feature is off by default,
+/// and every line of `src/` that names the test clock outside its own module
+/// files sits right under `#[cfg(feature = "test-clock")]`.
+#[test]
+fn the_test_clock_is_compiled_only_behind_its_feature() {
+    let manifest = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .expect("read Cargo.toml");
+    let features = manifest
+        .split("[features]")
+        .nth(1)
+        .and_then(|s| s.split("\n[").next())
+        .unwrap_or("");
+    let default = features
+        .lines()
+        .find(|l| l.trim_start().starts_with("default"))
+        .unwrap_or("");
+    assert!(
+        !default.contains("test-clock"),
+        "the test clock is a default feature: {default}"
+    );
+
+    const GATE: &str = "#[cfg(feature = \"test-clock\")]";
+    let mut ungated = Vec::new();
+    for file in rust_files(&src("")) {
+        let text = fs::read_to_string(&file).expect("read file");
+        let lines: Vec<&str> = text.lines().collect();
+        let rel = file
+            .strip_prefix(src(""))
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        if rel == "web/test_clock.rs" {
+            continue;
+        }
+        // The `offset` module in clock.rs: everything from its gate on.
+        let end = if rel == "clock.rs" {
+            let at = lines.iter().position(|l| l.contains("pub mod offset"));
+            let at = at.expect("clock.rs has the offset module");
+            assert_eq!(lines[at - 1].trim(), GATE, "src/clock.rs:{}", at + 1);
+            at
+        } else {
+            lines.len()
+        };
+        for (n, line) in lines[..end].iter().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            let names = ["test_clock", "OffsetClock", "clock::offset"]
+                .iter()
+                .any(|needle| code.contains(needle));
+            let gated = n > 0 && lines[n - 1].trim() == GATE;
+            if names && !gated {
+                ungated.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        ungated.is_empty(),
+        "the test clock named outside `{GATE}`:\n{}",
+        ungated.join("\n")
+    );
+}

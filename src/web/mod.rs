@@ -26,6 +26,8 @@ pub mod review;
 pub mod session;
 pub mod staff;
 pub mod staff_import;
+#[cfg(feature = "test-clock")]
+pub mod test_clock;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
