@@ -166,3 +166,80 @@ async fn a_second_server_on_the_same_sqlite_file_refuses_to_start() {
     first.kill().expect("stop");
     let _ = first.wait();
 }
+
+/// SIGTERM in the middle of a write load: the server stops accepting, lets
+/// the requests in flight finish and exits 0; every acknowledged request is
+/// there and nothing is half-written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_mid_load_finishes_in_flight_work_and_exits_cleanly() {
+    if crate::helpers::backend().is_some() {
+        eprintln!("SIGTERM test: run on SQLite, skipped on PostgreSQL");
+        return;
+    }
+    let org = spawn_org().await;
+    let staff: Vec<i32> = (0..200)
+        .map(|n| {
+            org.add_staff(
+                org.unit_a,
+                4_000 + n,
+                "Kapanış",
+                &format!("Testi{n}"),
+                &format!("k{n}@kurum.gov.tr"),
+            )
+        })
+        .collect();
+    let (mut server, base) = start_server(&org);
+    wait_until_up(&base).await;
+    let officer = officer_on(&base).await;
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let mut load = tokio::task::JoinSet::new();
+    for lane in 0..8 {
+        let (officer, acked) = (officer.clone(), acked.clone());
+        let mine: Vec<i32> = staff.iter().copied().skip(lane).step_by(8).collect();
+        load.spawn(async move {
+            for id in mine {
+                let (person, token) = (id.to_string(), format!("kapanis-testi-{id:08}"));
+                let fields = [
+                    ("personel", person.as_str()),
+                    ("token", token.as_str()),
+                    ("reason", "ilk_basvuru"),
+                    ("kvkk", "on"),
+                    ("gonder", "1"),
+                ];
+                match officer.try_post("/talepler/yeni", &fields).await {
+                    Some(303) => acked.lock().expect("lock").push(id),
+                    _ => return,
+                }
+            }
+        });
+    }
+    while acked.lock().expect("lock").len() < 30 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill -TERM");
+    assert!(term.success());
+    let exited = tokio::task::spawn_blocking(move || server.wait().expect("wait"))
+        .await
+        .expect("join");
+    while load.join_next().await.is_some() {}
+    let acked = acked.lock().expect("lock").clone();
+    let found = acked
+        .iter()
+        .filter(|id| scalar(&org, &format!("requests WHERE staff_id = {id}")) == 1)
+        .count();
+    let without_history = scalar(
+        &org,
+        "requests r WHERE NOT EXISTS (SELECT 1 FROM request_history h WHERE h.request_id = r.id)",
+    );
+    println!(
+        "SIGTERM mid-load: exit {:?}, {} acknowledged, {found} found, without history {without_history}",
+        exited.code(),
+        acked.len()
+    );
+    assert_eq!(exited.code(), Some(0), "a clean exit");
+    assert_eq!(found, acked.len());
+    assert_eq!(without_history, 0);
+}
