@@ -228,6 +228,39 @@ where
     }
 }
 
+/// Takes the named job's lock for this session if no other instance holds
+/// it (PostgreSQL `pg_try_advisory_lock` on the name's hash); SQLite serves
+/// one instance per file, so there it is always taken.
+pub fn try_job_lock(conn: &mut AnyConnection, name: &str) -> QueryResult<bool> {
+    #[derive(QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        taken: bool,
+    }
+    match conn {
+        AnyConnection::Sqlite(_) => Ok(true),
+        AnyConnection::Postgresql(c) => diesel::sql_query(
+            "SELECT pg_try_advisory_lock(hashtext('mobilimza-job:' || $1)) AS taken",
+        )
+        .bind::<diesel::sql_types::Text, _>(name)
+        .get_result::<Taken>(c)
+        .map(|t| t.taken),
+    }
+}
+
+/// Releases [`try_job_lock`].
+pub fn job_unlock(conn: &mut AnyConnection, name: &str) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Sqlite(_) => Ok(()),
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("SELECT pg_advisory_unlock(hashtext('mobilimza-job:' || $1))")
+                .bind::<diesel::sql_types::Text, _>(name)
+                .execute(c)
+                .map(drop)
+        }
+    }
+}
+
 /// `VACUUM INTO`: a consistent copy of a SQLite database at `dest`.
 pub fn backup_into(conn: &mut AnyConnection, dest: &str) -> QueryResult<()> {
     diesel::sql_query("VACUUM INTO ?")

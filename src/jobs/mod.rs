@@ -16,7 +16,8 @@ use crate::db::{AnyConnection, DbPool};
 use crate::service::ServiceResult;
 
 /// Runs `step` now and then every hour; a failure is logged and retried at
-/// the next tick.
+/// the next tick. With several instances on one PostgreSQL database a step
+/// runs in one of them at a time (a job lock); the others skip that tick.
 pub fn every_hour<T, F>(name: &'static str, pool: DbPool, clock: Arc<dyn Clock>, step: F)
 where
     T: Send + std::fmt::Debug + 'static,
@@ -30,7 +31,7 @@ where
             let pool = pool.clone();
             let result = actix_web::rt::task::spawn_blocking(move || {
                 let mut conn = pool.get()?;
-                step(&mut conn, now)
+                crate::service::maintenance::exclusively(&mut conn, name, |c| step(c, now))
             })
             .await;
             match result {

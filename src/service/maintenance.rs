@@ -9,6 +9,22 @@ use super::audit_trail;
 use crate::config::DatabaseUrl;
 use crate::db::{self, AnyConnection, MigrationState};
 
+/// Runs a scheduled job's step only if no other instance is running it now
+/// (several `serve` on one PostgreSQL database): `None` when another holds
+/// the job.
+pub fn exclusively<T>(
+    conn: &mut AnyConnection,
+    job: &str,
+    step: impl FnOnce(&mut AnyConnection) -> super::ServiceResult<T>,
+) -> super::ServiceResult<Option<T>> {
+    if !db::try_job_lock(conn, job)? {
+        return Ok(None);
+    }
+    let out = step(conn);
+    db::job_unlock(conn, job)?;
+    out.map(Some)
+}
+
 /// What a backup or a restore holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Copy {

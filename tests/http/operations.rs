@@ -256,3 +256,28 @@ async fn concurrent_submissions_lose_and_double_nothing() {
     assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
     assert_eq!((stored, doubled), (400, 0));
 }
+
+/// Two instances on one PostgreSQL database: while one runs a scheduled
+/// job's step, the other's tick skips it (the job runs once, not twice).
+#[test]
+fn a_job_step_runs_in_one_instance_at_a_time() {
+    let Some(admin) = crate::helpers::backend() else {
+        eprintln!("job lock: PostgreSQL only (SQLite serves one instance per file), skipped");
+        return;
+    };
+    use mobilimza::service::maintenance::exclusively;
+    let url = mobilimza::config::DatabaseUrl::Postgres(crate::helpers::pg_empty_database(&admin));
+    let mut first = mobilimza::db::connect(&url).expect("connect");
+    let mut second = mobilimza::db::connect(&url).expect("connect");
+    let outer = exclusively(&mut first, "billing", |_| {
+        let inner = exclusively(&mut second, "billing", |_| Ok("twice")).expect("second");
+        assert_eq!(inner, None, "the other instance skips the step");
+        let other_job = exclusively(&mut second, "expiry", |_| Ok("other")).expect("other job");
+        assert_eq!(other_job, Some("other"), "another job is not held up");
+        Ok("once")
+    })
+    .expect("first");
+    assert_eq!(outer, Some("once"));
+    let after = exclusively(&mut second, "billing", |_| Ok("next tick")).expect("after");
+    assert_eq!(after, Some("next tick"), "released after the step");
+}
