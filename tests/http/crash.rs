@@ -243,3 +243,57 @@ async fn sigterm_mid_load_finishes_in_flight_work_and_exits_cleanly() {
     assert_eq!(found, acked.len());
     assert_eq!(without_history, 0);
 }
+
+/// Two `serve` instances on one PostgreSQL database behind any proxy: a
+/// session made on one works on the other, and work alternates between them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_on_postgresql_share_sessions_and_work() {
+    if crate::helpers::backend().is_none() {
+        eprintln!("two instances: PostgreSQL only (SQLite serves one instance per file), skipped");
+        return;
+    }
+    let org = spawn_org().await;
+    let staff: Vec<i32> = (0..6)
+        .map(|n| {
+            org.add_staff(
+                org.unit_a,
+                5_000 + n,
+                "İki",
+                &format!("Sunucu{n}"),
+                &format!("s{n}@kurum.gov.tr"),
+            )
+        })
+        .collect();
+    let (mut one, base_one) = start_server(&org);
+    let (mut two, base_two) = start_server(&org);
+    wait_until_up(&base_one).await;
+    wait_until_up(&base_two).await;
+    let on_one = officer_on(&base_one).await;
+    let on_two = on_one.at(&base_two);
+    for (n, id) in staff.iter().enumerate() {
+        let b = if n % 2 == 0 { &on_one } else { &on_two };
+        let (person, token) = (id.to_string(), format!("iki-sunucu-{id:08}"));
+        let fields = [
+            ("personel", person.as_str()),
+            ("token", token.as_str()),
+            ("reason", "ilk_basvuru"),
+            ("kvkk", "on"),
+            ("gonder", "1"),
+        ];
+        assert_eq!(
+            b.try_post("/talepler/yeni", &fields).await,
+            Some(303),
+            "request {n}"
+        );
+    }
+    let list = on_two.get("/talepler").await;
+    assert_eq!(
+        list.status, 200,
+        "the session from the first instance works on the second"
+    );
+    assert!(list.body.contains("Sunucu5"), "{}", list.body);
+    assert_eq!(scalar(&org, "requests"), 6);
+    one.kill().expect("stop");
+    two.kill().expect("stop");
+    let _ = (one.wait(), two.wait());
+}

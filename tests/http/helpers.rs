@@ -326,6 +326,16 @@ impl Browser {
         }
     }
 
+    /// The same browser (cookies and all) talking to another server: a
+    /// second instance behind the same proxy.
+    pub fn at(&self, base: &str) -> Browser {
+        Browser {
+            base: base.to_owned(),
+            jar: self.jar.clone(),
+            client: self.client.clone(),
+        }
+    }
+
     /// The raw `Cookie` header this browser would send.
     pub fn cookie_header(&self) -> String {
         let url = self.base.parse().expect("url");
