@@ -8,7 +8,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::{HttpMessage as _, HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::service::ServiceError;
@@ -144,15 +144,19 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(e) = self {
+            // Inside the request's span: the log line carries its request_id,
+            // which the page shows (see `pages`).
+            tracing::error!(error = ?e, "internal error");
+        }
+        self.page(None)
+    }
+}
+
+impl AppError {
+    /// The Turkish page, with the request's id for the user to quote.
+    fn page(&self, reference: Option<String>) -> HttpResponse {
         let (title, message) = self.words();
-        let reference = match self {
-            AppError::Internal(e) => {
-                let id = uuid_like();
-                tracing::error!(reference = %id, error = ?e, "internal error");
-                Some(id)
-            }
-            _ => None,
-        };
         let page = ErrorPage {
             status: self.status_code().as_u16(),
             title,
@@ -166,12 +170,6 @@ impl ResponseError for AppError {
         }
         resp.content_type("text/html; charset=utf-8").body(body)
     }
-}
-
-fn uuid_like() -> String {
-    use rand::Rng;
-    let n: u64 = rand::thread_rng().r#gen();
-    format!("{n:016x}")
 }
 
 impl AppError {
@@ -191,7 +189,8 @@ impl AppError {
 /// Every error answer passes here, inside the security headers: errors
 /// from actix itself (a form over the size limit, a malformed query string)
 /// would otherwise show its English text. Whatever the error, the user gets
-/// the Turkish page with the same status. Middleware answers refusals with
+/// the Turkish page with the same status and the request's id ("Başvuru
+/// numarası"), which every log line of that request carries. Middleware answers refusals with
 /// [`refuse`] (a response), never with `Err`, which would pass the headers by.
 pub async fn pages(
     req: ServiceRequest,
@@ -201,10 +200,15 @@ pub async fn pages(
     let Some(err) = res.response().error() else {
         return Ok(res);
     };
-    if err.as_error::<AppError>().is_some() {
-        return Ok(res);
-    }
-    let page = HttpResponse::from_error(AppError::from_status(res.status(), err));
+    let id = res
+        .request()
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let page = match err.as_error::<AppError>() {
+        Some(e) => e.page(id),
+        None => AppError::from_status(res.status(), err).page(id),
+    };
     Ok(res.into_response(page))
 }
 

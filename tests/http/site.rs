@@ -102,6 +102,16 @@ async fn every_error_status_gets_the_turkish_page_and_the_security_headers() {
     let missing = b.get("/talep/abc").await;
     assert_eq!(missing.status, 404);
     assert_secure_headers(&missing, "404");
+    // Every error page names its request, as the logs do.
+    for page in [&forbidden, &csrf, &missing] {
+        let at = page
+            .body
+            .find("Başvuru numarası: <code>")
+            .expect("a request id");
+        let id = &page.body[at + "Başvuru numarası: <code>".len()..];
+        let id = &id[..id.find('<').expect("end")];
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+    }
 }
 
 #[tokio::test]
