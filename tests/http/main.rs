@@ -10,6 +10,7 @@ mod config;
 mod contact;
 mod crash;
 mod csrf;
+mod demo;
 mod expiry;
 mod fees;
 mod helpers;
