@@ -287,6 +287,41 @@ impl Page {
         let end = self.body[start..].find('"')?;
         Some(self.body[start..start + end].to_owned())
     }
+
+    /// The page's text as a reader sees it: tags dropped, entities decoded,
+    /// white space collapsed (so a sentence split over markup still reads
+    /// as one).
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.body.len());
+        let mut in_tag = false;
+        for c in self.body.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let decoded = out
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        let words: Vec<&str> = decoded.split_whitespace().collect();
+        // Markup between a word and its punctuation leaves a space before it.
+        words
+            .join(" ")
+            .replace(" .", ".")
+            .replace(" ,", ",")
+            .replace(" ;", ";")
+            .replace(" :", ":")
+    }
 }
 
 /// Every page any test reads: its `<title>` is plain text (screen readers

@@ -13,6 +13,7 @@ mod csrf;
 mod demo;
 mod expiry;
 mod fees;
+mod guide;
 mod helpers;
 mod import_limits;
 mod kvkk;
