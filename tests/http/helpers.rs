@@ -208,6 +208,22 @@ impl TestApp {
         }
     }
 
+    /// Runs the `mobilimza` binary against this app's database with the
+    /// test configuration: (exit code, stdout, stderr).
+    pub fn cli(&self, args: &[&str]) -> (i32, String, String) {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mobilimza"));
+        cmd.args(args).env_remove("BASE_URL");
+        for (k, v) in test_vars(&self.database_url()) {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run mobilimza");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     pub fn conn(&self) -> db::DbConn {
         self.state.pool.get().expect("pooled connection")
     }
