@@ -147,10 +147,7 @@ async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
         let range = book.worksheet_range("Aylık ücretler").expect("sheet");
         let rows: Vec<_> = range.rows().map(<[calamine::Data]>::to_vec).collect();
-        let totals = rows
-            .iter()
-            .find(|r| r[0] == "TOPLAM")
-            .expect("totals row");
+        let totals = rows.iter().find(|r| r[0] == "TOPLAM").expect("totals row");
         assert_eq!(totals[7], calamine::Data::Float(12.0));
         let last = rows.last().expect("rows");
         assert_eq!(

@@ -368,6 +368,11 @@ impl Browser {
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
+            // Drop an idle connection before the server's keep-alive (5 s)
+            // does: reusing one the server is closing fails the request
+            // ("IncompleteMessage") when a test pauses, e.g. to build a
+            // large upload on a busy machine.
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .expect("client");
         Self {
