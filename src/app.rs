@@ -3,8 +3,8 @@
 
 use std::net::TcpListener;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
 
 use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
@@ -15,21 +15,16 @@ use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use base64::Engine;
-use chrono::NaiveDateTime;
 
 use crate::clock::Clock;
 use crate::config::{Config, ConfigError, DatabaseUrl};
 use crate::db::{self, AnyConnection, DbPool};
 use crate::domain::audit_chain::AuditKey;
-use crate::domain::workflow::State;
 use crate::password::{PasswordGate, PasswordHasher};
 use crate::service::ServiceResult;
 use crate::web::{self as portal, errors::AppError};
 
 pub const SESSION_COOKIE: &str = "mobilimza_oturum";
-
-/// State counts and when they were taken.
-pub type CountsAt = (NaiveDateTime, Vec<(State, i64)>);
 
 /// Shared by every worker: pool, configuration, clock, password hashing, demo flag.
 pub struct AppState {
@@ -39,9 +34,6 @@ pub struct AppState {
     pub passwords: PasswordGate,
     /// Whether the database holds demo data (banner on every page).
     pub demo: AtomicBool,
-    /// Queue tab counts of closed states (Aktif, Tümü) for the all-units view:
-    /// history only grows, so these are counted at most once a minute.
-    pub closed_counts: Mutex<Option<CountsAt>>,
     /// Request counts and latencies for `/metrics`.
     pub metrics: portal::metrics::Metrics,
 }
@@ -65,7 +57,6 @@ impl AppState {
             clock,
             passwords,
             demo: AtomicBool::new(demo),
-            closed_counts: Mutex::new(None),
             metrics: Default::default(),
         })
     }

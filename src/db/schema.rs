@@ -82,6 +82,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Requests per unit and state, kept by triggers; unit 0 is every unit.
+    request_counts (unit_id, state) {
+        unit_id -> Integer,
+        state -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     settings (key) {
         key -> Text,
         value -> Text,
@@ -369,6 +378,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_attempts,
     audit_log,
+    request_counts,
     settings,
     staff,
     batches,

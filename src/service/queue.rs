@@ -13,16 +13,13 @@ use crate::db::{
 use crate::domain::workflow::State;
 
 /// One page of a list. `scope`: the officer's units, or `None` for every
-/// unit (reviewers). `closed_counts`: the closed states' counts if the
-/// caller has them from less than a minute ago (history only grows, so the
-/// all-units view need not count them on every page).
+/// unit (reviewers).
 pub struct QueueRequest {
     pub scope: Option<Vec<i32>>,
     pub filter: Filter,
     pub order: Order,
     pub cursor: Cursor,
     pub limit: i64,
-    pub closed_counts: Option<Vec<(State, i64)>>,
 }
 
 pub struct Queue {
@@ -75,7 +72,10 @@ pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> Se
             None => db::requests::count_flagged(conn)?,
             Some(_) => 0,
         };
-        (counts(conn, q.scope.as_deref(), q.closed_counts)?, flagged)
+        (
+            db::requests::counts_by_state(conn, q.scope.as_deref(), None)?,
+            flagged,
+        )
     };
     Ok(Queue {
         lines,
@@ -86,23 +86,6 @@ pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> Se
         provinces: db::units::provinces(conn)?,
         waiting: waiting(conn, q.scope.as_deref(), now)?,
         units,
-    })
-}
-
-fn counts(
-    conn: &mut AnyConnection,
-    scope: Option<&[i32]>,
-    closed: Option<Vec<(State, i64)>>,
-) -> ServiceResult<Vec<(State, i64)>> {
-    Ok(match (scope, closed) {
-        // One officer's units: small, counted live.
-        (Some(ids), _) => db::requests::counts_by_state(conn, Some(ids), None)?,
-        (None, Some(closed)) => {
-            let mut c = db::requests::counts_by_state(conn, None, Some(true))?;
-            c.extend(closed);
-            c
-        }
-        (None, None) => db::requests::counts_by_state(conn, None, None)?,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::Istanbul;
 use serde::Deserialize;
 
@@ -264,25 +264,6 @@ impl ListQuery {
     }
 }
 
-/// The closed states' counts of the all-units view, if taken in the last
-/// minute.
-fn cached_closed_counts(state: &AppState, now: NaiveDateTime) -> Option<Vec<(State, i64)>> {
-    let cache = state.closed_counts.lock().ok()?;
-    let (at, counts) = cache.as_ref()?;
-    (now - *at < chrono::Duration::seconds(60)).then(|| counts.clone())
-}
-
-fn remember_closed_counts(state: &AppState, counts: &[(State, i64)], now: NaiveDateTime) {
-    if let Ok(mut cache) = state.closed_counts.lock() {
-        let closed = counts
-            .iter()
-            .filter(|(s, _)| !s.is_open())
-            .cloned()
-            .collect();
-        *cache = Some((now, closed));
-    }
-}
-
 fn tab_views(q: &ListQuery, reviewer: bool, tab: TabKind, found: &Queue) -> Vec<Tab> {
     let count_of = |kind: TabKind| match kind {
         All => found.counts.iter().map(|(_, n)| n).sum(),
@@ -349,27 +330,16 @@ async fn list(
     let tab = q.tab(reviewer);
     let scope = (!reviewer).then(|| user.unit_ids.clone());
     let now = state.clock.now_naive();
-    let closed_counts = if scope.is_none() {
-        cached_closed_counts(&state, now)
-    } else {
-        None
-    };
-    let filter = q.filter(tab);
-    let refresh_closed = scope.is_none() && closed_counts.is_none() && !filter.is_narrowed();
     let request = QueueRequest {
         scope,
-        filter,
+        filter: q.filter(tab),
         order: q.order(),
         cursor: q.cursor(),
         limit: PAGE_SIZE,
-        closed_counts,
     };
     let found = state
         .call(move |conn| queue::page(conn, request, now))
         .await?;
-    if refresh_closed {
-        remember_closed_counts(&state, &found.counts, now);
-    }
     let base = list_base(reviewer);
     let (prev, next) = page_links(&q, tab, base, &found);
     let tabs = tab_views(&q, reviewer, tab, &found);

@@ -200,3 +200,69 @@ async fn the_request_page_offers_only_the_steps_that_can_be_taken_now() {
         page.body
     );
 }
+
+/// The tab counts are read from `request_counts`, which triggers keep in
+/// step with `requests`: after inserts, HTTP transitions and a move to
+/// another unit, the kept counts equal a live count, per unit and in all.
+#[tokio::test]
+async fn the_kept_counts_stay_in_step_with_every_change() {
+    let w = spawn_world().await;
+    let id = w
+        .app
+        .add_request(w.staff, State::Submitted, w.app.officer_a);
+    for n in 0..3 {
+        let s = w.app.add_staff(
+            w.app.unit_b,
+            200 + n,
+            "Ece",
+            "Tan",
+            &format!("ece{n}@kurum.gov.tr"),
+        );
+        w.app.add_request(s, State::Approved, w.app.officer_a);
+    }
+    let r = w.reviewer.act(id, &[("action", "approve")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mismatches = |app: &crate::helpers::Org| {
+        let per_unit = app.count(
+            "(SELECT unit_id, state, COUNT(*) AS c FROM requests GROUP BY unit_id, state) live \
+             LEFT JOIN request_counts rc ON rc.unit_id = live.unit_id AND rc.state = live.state \
+             WHERE rc.n IS NULL OR rc.n <> live.c",
+        );
+        let in_all = app.count(
+            "(SELECT state, COUNT(*) AS c FROM requests GROUP BY state) live \
+             LEFT JOIN request_counts rc ON rc.unit_id = 0 AND rc.state = live.state \
+             WHERE rc.n IS NULL OR rc.n <> live.c",
+        );
+        let stale = app.count(
+            "request_counts rc WHERE rc.n <> 0 AND NOT EXISTS (SELECT 1 FROM requests r \
+             WHERE r.state = rc.state AND (rc.unit_id = 0 OR r.unit_id = rc.unit_id))",
+        );
+        per_unit + in_all + stale
+    };
+    assert_eq!(mismatches(&w.app), 0);
+    let page = w.reviewer.get("/inceleme?sekme=approved").await;
+    assert!(
+        page.body
+            .contains("Onaylanan <span class=\"count\">4</span>"),
+        "{}",
+        page.body
+    );
+    // A request moved to another unit (as a correction would) moves its count.
+    {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE requests SET unit_id = {} WHERE id = {id}",
+            w.app.unit_b
+        ))
+        .execute(&mut w.app.conn())
+        .expect("move");
+    }
+    assert_eq!(mismatches(&w.app), 0);
+    assert_eq!(
+        w.app.count(&format!(
+            "request_counts WHERE unit_id = {} AND state = 'approved' AND n = 4",
+            w.app.unit_b
+        )),
+        1
+    );
+}
