@@ -48,6 +48,7 @@ pub fn waiting_for(
     if actor.has(Role::Staff) {
         staff_waiting(conn, actor, &mut out)?;
     }
+    out.extend(super::threads::waiting(conn, actor)?);
     Ok(out)
 }
 
