@@ -8,6 +8,7 @@ pub mod billing;
 pub mod contact;
 pub mod email;
 pub mod fees;
+pub mod guide;
 pub mod hold;
 pub mod kvkk;
 pub mod mail;
