@@ -628,3 +628,59 @@ async fn a_hostile_burst_opens_one_thread_writes_one_message_and_limits_hold() {
     assert_eq!(w.app.count("threads"), 20);
     assert_eq!(w.person.get("/healthz").await.status, 200);
 }
+
+#[tokio::test]
+async fn an_officer_of_two_units_chooses_one_and_a_staff_member_without_a_record_may_ask() {
+    let w = spawn_world().await;
+    let (a, b) = (w.app.unit_a, w.app.unit_b);
+    w.app.add_user(
+        "iki.birim@kurum.gov.tr",
+        "İki Birim",
+        &[Role::Officer],
+        &[a, b],
+    );
+    let both = w.app.logged_in("iki.birim@kurum.gov.tr").await;
+    let form = both.get("/bildirim/yeni").await;
+    assert!(form.text().contains("Biriminiz"), "{}", form.text());
+    let fields = [
+        ("kategori", "soru"),
+        ("konu", "Hangi birim?"),
+        ("mesaj", "Metin"),
+    ];
+    let r = ask(&both, "", &fields).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.text()
+            .contains("Bildirimin hangi biriminiz için olduğunu seçin.")
+    );
+    let unit_b = b.to_string();
+    let mut chosen = fields.to_vec();
+    chosen.push(("birim", &unit_b));
+    let id = thread_id(&ask(&both, "", &chosen).await);
+    let officer_b = w.app.login_officer_b().await;
+    assert_eq!(officer_b.get(&format!("/bildirim/{id}")).await.status, 200);
+    assert_eq!(w.officer.get(&format!("/bildirim/{id}")).await.status, 404);
+
+    // A staff account without a staff record: only they and reviewers see it.
+    w.app.add_user(
+        "kayitsiz@kurum.gov.tr",
+        "Kayıtsız Personel",
+        &[Role::Staff],
+        &[],
+    );
+    let orphan = w.app.logged_in("kayitsiz@kurum.gov.tr").await;
+    let r = ask(
+        &orphan,
+        "",
+        &[
+            ("kategori", "bilgi_degisikligi"),
+            ("konu", "Kaydım yok"),
+            ("mesaj", "Personel kaydım bulunamadı."),
+        ],
+    )
+    .await;
+    let id = thread_id(&r);
+    assert_eq!(orphan.get(&format!("/bildirim/{id}")).await.status, 200);
+    assert_eq!(w.reviewer.get(&format!("/bildirim/{id}")).await.status, 200);
+    assert_eq!(w.officer.get(&format!("/bildirim/{id}")).await.status, 404);
+}
