@@ -185,6 +185,50 @@ pub fn batch(id: impl Id) -> String {
     format!("{BATCH_SCOPE}/{}", id.id())
 }
 
+// ------------------------------------------------------------- "İstek bildir"
+
+/// The asker's threads (officers: their units'; staff: their own).
+pub const THREADS: &str = "/bildirim";
+
+/// The asker's thread list with a filter query (already URL-encoded).
+pub fn threads_filtered(query: &str) -> String {
+    with_query(THREADS, query)
+}
+
+pub const NEW_THREAD: &str = "/bildirim/yeni";
+
+/// The new-thread form about one request ("Soru sor / bildir").
+pub fn new_thread_about_request(request: impl Id) -> String {
+    format!("{NEW_THREAD}?talep={}", request.id())
+}
+
+/// The new-thread form about one staff member.
+pub fn new_thread_about_staff(staff: impl Id) -> String {
+    format!("{NEW_THREAD}?personel={}", staff.id())
+}
+
+pub fn thread(id: impl Id) -> String {
+    format!("{THREADS}/{}", id.id())
+}
+
+/// Where a thread's reply form posts.
+pub fn thread_reply(id: impl Id) -> String {
+    format!("{THREADS}/{}/yanit", id.id())
+}
+
+/// Where a reviewer's actions on a thread (assign, close) post.
+pub fn thread_action(id: impl Id) -> String {
+    format!("{THREADS}/{}/islem", id.id())
+}
+
+/// The reviewers' inbox of threads.
+pub const INBOX: &str = "/inceleme/bildirimler";
+
+/// The inbox with a filter query (already URL-encoded).
+pub fn inbox_filtered(query: &str) -> String {
+    with_query(INBOX, query)
+}
+
 // ------------------------------------------------------------- finance
 
 /// Certificate fees.

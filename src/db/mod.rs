@@ -18,6 +18,7 @@ pub mod requests;
 pub mod schema;
 pub mod settings;
 pub mod staff;
+pub mod threads;
 pub mod types;
 pub mod units;
 pub mod users;

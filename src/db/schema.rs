@@ -344,6 +344,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    threads (id) {
+        id -> Integer,
+        asker_id -> Integer,
+        unit_id -> Nullable<Integer>,
+        category -> Text,
+        subject -> Text,
+        request_id -> Nullable<Integer>,
+        staff_id -> Nullable<Integer>,
+        state -> Text,
+        assignee_id -> Nullable<Integer>,
+        search_key -> Text,
+        message_count -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        form_token -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    thread_messages (id) {
+        id -> Integer,
+        thread_id -> Integer,
+        author_id -> Integer,
+        from_reviewer -> Bool,
+        body -> Text,
+        search_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -368,6 +400,11 @@ diesel::joinable!(notices -> users (user_id));
 diesel::joinable!(outbox -> requests (request_id));
 diesel::joinable!(mail_prefs -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(threads -> units (unit_id));
+diesel::joinable!(threads -> requests (request_id));
+diesel::joinable!(threads -> staff (staff_id));
+diesel::joinable!(thread_messages -> threads (thread_id));
+diesel::joinable!(thread_messages -> users (author_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -397,4 +434,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_prefs,
     password_resets,
     reset_attempts,
+    threads,
+    thread_messages,
 );

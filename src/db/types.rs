@@ -13,6 +13,7 @@ use diesel::sql_types::Text;
 use crate::domain::payer::Payer;
 use crate::domain::request::{DocsWay, Reason};
 use crate::domain::staff::{LineType, Operator};
+use crate::domain::thread::{Category, ThreadState};
 use crate::domain::workflow::State;
 
 macro_rules! text_column {
@@ -51,3 +52,5 @@ text_column!(Operator, OperatorColumn);
 text_column!(LineType, LineTypeColumn);
 text_column!(DocsWay, DocsWayColumn);
 text_column!(Payer, PayerColumn);
+text_column!(ThreadState, ThreadStateColumn);
+text_column!(Category, CategoryColumn);

@@ -50,10 +50,16 @@ pub enum AuditAction {
     PasswordReset,
     MailDigestSetting,
     MailResend,
+    /// "İstek bildir": a thread opened, a message written, a reviewer took
+    /// it, it was closed.
+    ThreadOpened,
+    ThreadReplied,
+    ThreadAssigned,
+    ThreadClosed,
 }
 
 /// The actions with a fixed code (all but [`AuditAction::Request`]).
-const FIXED: [(AuditAction, &str, &str); 35] = [
+const FIXED: [(AuditAction, &str, &str); 39] = [
     (
         AuditAction::PasswordResetRequested,
         "password.reset_requested",
@@ -83,6 +89,26 @@ const FIXED: [(AuditAction, &str, &str); 35] = [
         AuditAction::MailResend,
         "mail.resend",
         "E-posta yeniden gönderime alındı",
+    ),
+    (
+        AuditAction::ThreadOpened,
+        "thread.opened",
+        "Bildirim açıldı",
+    ),
+    (
+        AuditAction::ThreadReplied,
+        "thread.replied",
+        "Bildirime mesaj yazıldı",
+    ),
+    (
+        AuditAction::ThreadAssigned,
+        "thread.assigned",
+        "Bildirim üstlenildi",
+    ),
+    (
+        AuditAction::ThreadClosed,
+        "thread.closed",
+        "Bildirim kapatıldı",
     ),
     (
         AuditAction::TcknShown,
@@ -276,6 +302,8 @@ pub enum Target {
     Unit(i32),
     Batch(i32),
     Import(i32),
+    /// An "İstek bildir" thread.
+    Thread(i32),
     /// Certificate-fee lines (an invoice recorded on several).
     Fees(Vec<i32>),
     /// A billing month.
@@ -306,6 +334,7 @@ impl Target {
                 "unit" => Target::Unit(id(rest)?),
                 "batch" => Target::Batch(id(rest)?),
                 "import" => Target::Import(id(rest)?),
+                "thread" => Target::Thread(id(rest)?),
                 // Rows written before the targets were tidied: `fees:[1, 2]`.
                 "fees" => Target::Fees(
                     rest.trim_matches(['[', ']'])
@@ -341,6 +370,7 @@ impl Target {
             Target::Unit(i) => format!("Birim #{i}"),
             Target::Batch(i) => format!("Kamu SM partisi #{i}"),
             Target::Import(i) => format!("Personel listesi yüklemesi #{i}"),
+            Target::Thread(i) => format!("Bildirim #{i}"),
             Target::Fees(list) if list.len() == 1 => format!("Ücret satırı {}", ids(list)),
             Target::Fees(list) => format!("Ücret satırları {}", ids(list)),
             Target::Month(m) => format!("Aylık ücretler, {}", m.label()),
@@ -435,6 +465,7 @@ mod tests {
             ("unit:7", "Birim #7"),
             ("batch:2", "Kamu SM partisi #2"),
             ("import:4", "Personel listesi yüklemesi #4"),
+            ("thread:6", "Bildirim #6"),
             ("fees:1,2", "Ücret satırları #1, #2"),
             ("fees:[1, 2]", "Ücret satırları #1, #2"),
             ("fees:9", "Ücret satırı #9"),

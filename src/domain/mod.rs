@@ -22,6 +22,7 @@ pub mod staff;
 pub mod staff_import;
 pub mod tckn;
 pub mod text;
+pub mod thread;
 pub mod time;
 pub mod unit;
 pub mod workflow;

@@ -51,6 +51,7 @@ pub fn waiting_for(
     if actor.has(Role::Finance) {
         finance_waiting(conn, now, &mut out)?;
     }
+    out.extend(super::threads::waiting(conn, actor)?);
     Ok(out)
 }
 

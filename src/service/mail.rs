@@ -454,6 +454,11 @@ pub fn my_mail(conn: &mut AnyConnection, actor: &Actor) -> ServiceResult<MyMail>
             "Biriminizdeki mobil imzaların süre dolumuna 90, 30 ve 7 gün kala hatırlatmalar.",
         );
     }
+    if actor.has(Role::Officer) || actor.has(Role::Staff) {
+        lines.push(
+            "İstek bildir: bildiriminiz e-İmza Şefliğince yanıtlandığında (yanıtın metniyle).",
+        );
+    }
     lines.push("Parola sıfırlama bağlantısı: yalnızca siz istediğinizde.");
     Ok(MyMail { lines, digest })
 }

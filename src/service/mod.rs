@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod settings;
 pub mod staff;
 pub mod staff_import;
+pub mod threads;
 pub mod units;
 
 use chrono::NaiveDateTime;

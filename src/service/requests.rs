@@ -658,6 +658,10 @@ pub struct RequestPage {
     pub actions: Vec<Action>,
     /// What the request waits for, and from whom.
     pub awaited: Option<&'static str>,
+    /// "İstek bildir" threads about this request that the actor sees.
+    pub threads: Vec<crate::db::threads::ThreadLine>,
+    /// Whether the actor may ask about it ("Soru sor / bildir").
+    pub can_ask: bool,
 }
 
 pub fn page(
@@ -683,6 +687,8 @@ pub fn page(
         .collect();
     let awaited = workflow::awaited(request.state, &facts, &hold, now);
     Ok(Some(RequestPage {
+        threads: super::threads::about_request(conn, actor, id)?,
+        can_ask: super::threads::may_ask_about(conn, actor, id)?,
         history: db::requests::history(conn, id)?,
         open_other: db::requests::open_for_staff(conn, request.staff_id)?.filter(|o| *o != id),
         fee: db::fees::for_request(conn, id)?,

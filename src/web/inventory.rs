@@ -85,6 +85,8 @@ pub enum Record {
     Import,
     User,
     Unit,
+    /// An "İstek bildir" thread.
+    Thread,
 }
 
 impl Record {
@@ -97,6 +99,7 @@ impl Record {
             Record::Import => "staff import",
             Record::User => "user",
             Record::Unit => "unit",
+            Record::Thread => "thread",
         }
     }
 }
@@ -187,6 +190,19 @@ pub const BATCH_READERS: &[Grant] = &[
 /// (guarded in its handler: others get 403).
 const RECONCILERS: Access = Area(&[grant(Role::Officer, OwnUnits), grant(Role::Reviewer, All)]);
 
+/// Who opens threads ("İstek bildir"): officers for their units, staff
+/// for themselves (guarded in the handlers: others get 403).
+const ASKERS: Access = Area(&[grant(Role::Officer, OwnUnits), grant(Role::Staff, Own)]);
+/// Who sees a thread: reviewers every one, officers their units', the
+/// asker their own; all of them write messages on it.
+pub const THREAD_READERS: &[Grant] = &[
+    grant(Role::Officer, OwnUnits),
+    grant(Role::Reviewer, All),
+    grant(Role::Staff, Own),
+];
+/// Who takes and closes a thread: the e-İmza Şefliği.
+pub const THREAD_ACTORS: &[Grant] = &[grant(Role::Reviewer, All)];
+
 /// Every route, in the order of the route table.
 pub const ROUTES: &[Route] = &[
     get("/healthz", Public),
@@ -229,6 +245,7 @@ pub const ROUTES: &[Route] = &[
     get("/inceleme/suresi-dolacak.{format}", REVIEWER),
     get("/inceleme/partiler", REVIEWER),
     get("/inceleme/partiler/{id}/liste.{format}", REVIEWER).on(Record::Batch),
+    get("/inceleme/bildirimler", REVIEWER),
     // shared
     get(
         "/talep/{id}",
@@ -255,6 +272,33 @@ pub const ROUTES: &[Route] = &[
         },
     )
     .on(Record::Batch),
+    get("/bildirim", ASKERS),
+    get("/bildirim/yeni", ASKERS),
+    post("/bildirim/yeni", ASKERS),
+    get(
+        "/bildirim/{id}",
+        Shared {
+            sees: THREAD_READERS,
+            acts: THREAD_READERS,
+        },
+    )
+    .on(Record::Thread),
+    post(
+        "/bildirim/{id}/yanit",
+        Shared {
+            sees: THREAD_READERS,
+            acts: THREAD_READERS,
+        },
+    )
+    .on(Record::Thread),
+    post(
+        "/bildirim/{id}/islem",
+        Shared {
+            sees: THREAD_READERS,
+            acts: THREAD_ACTORS,
+        },
+    )
+    .on(Record::Thread),
     // finance
     get("/mali", FINANCE),
     post("/mali/fatura", FINANCE),

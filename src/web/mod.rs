@@ -29,6 +29,7 @@ pub mod staff;
 pub mod staff_import;
 #[cfg(feature = "test-clock")]
 pub mod test_clock;
+pub mod threads;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
@@ -127,7 +128,8 @@ fn reviewer_routes(cfg: &mut web::ServiceConfig) {
             .route(
                 "/partiler/{id}/liste.{format}",
                 web::get().to(review::batch_export),
-            ),
+            )
+            .route("/bildirimler", web::get().to(threads::inbox)),
     );
 }
 
@@ -149,6 +151,18 @@ fn shared_routes(cfg: &mut web::ServiceConfig) {
         web::scope("/parti")
             .wrap(from_fn(require_login))
             .route("/{id}", web::get().to(review::batch)),
+    )
+    // "İstek bildir": officers and staff ask (their list and the form check
+    // the role), the thread page serves askers and reviewers alike.
+    .service(
+        web::scope("/bildirim")
+            .wrap(from_fn(require_login))
+            .route("", web::get().to(threads::list))
+            .route("/yeni", web::get().to(threads::new_form))
+            .route("/yeni", web::post().to(threads::create))
+            .route("/{id}", web::get().to(threads::show))
+            .route("/{id}/yanit", web::post().to(threads::reply))
+            .route("/{id}/islem", web::post().to(threads::act)),
     );
 }
 
@@ -262,6 +276,16 @@ mod tests {
             (request_action(7), "/talep/{id}/islem"),
             (RECONCILIATION.into(), "/mutabakat"),
             (batch(7), "/parti/{id}"),
+            (THREADS.into(), "/bildirim"),
+            (threads_filtered("durum=answered"), "/bildirim"),
+            (NEW_THREAD.into(), "/bildirim/yeni"),
+            (new_thread_about_request(7), "/bildirim/yeni"),
+            (new_thread_about_staff(7), "/bildirim/yeni"),
+            (thread(7), "/bildirim/{id}"),
+            (thread_reply(7), "/bildirim/{id}/yanit"),
+            (thread_action(7), "/bildirim/{id}/islem"),
+            (INBOX.into(), "/inceleme/bildirimler"),
+            (inbox_filtered("durum=open&bana=1"), "/inceleme/bildirimler"),
         ];
         cases.extend(finance_staff_admin_cases());
         cases

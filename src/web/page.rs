@@ -126,19 +126,21 @@ fn menu_of(role: Role) -> &'static [(&'static str, &'static str)] {
             (STAFF_LIST, "Personel"),
             (REQUESTS, "Taleplerim"),
             (RECONCILIATION, "Mutabakat"),
+            (THREADS, "İstek bildir"),
         ],
         Role::Reviewer => &[
             (REVIEW_QUEUE, "İnceleme kuyruğu"),
             (BATCHES, "Kamu SM partileri"),
             (EXPIRING, "Süresi dolacaklar"),
             (RECONCILIATION, "Mutabakat"),
+            (INBOX, "Gelen kutusu"),
         ],
         Role::Finance => &[
             (FEES, "Ücretler ve raporlar"),
             (BILLING, "Aylık ücretler"),
             (CHARTS, "Grafikler"),
         ],
-        Role::Staff => &[(ME, "Bilgilerim")],
+        Role::Staff => &[(ME, "Bilgilerim"), (THREADS, "İstek bildir")],
         Role::Admin => &[
             (USERS, "Kullanıcılar"),
             (UNITS, "Birimler"),

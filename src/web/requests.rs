@@ -172,6 +172,9 @@ struct ShowPage {
     payment: Option<String>,
     /// The next certificate would be personal unless an exception is granted.
     personal_pending: bool,
+    /// "İstek bildir" threads about the request: (id, subject, state).
+    threads: Vec<(i32, String, &'static str)>,
+    can_ask: bool,
 }
 
 impl ShowPage {
@@ -296,6 +299,12 @@ impl ShowPage {
             now_local,
             open_other: p.open_other,
             personal_pending,
+            threads: p
+                .threads
+                .into_iter()
+                .map(|t| (t.id, t.subject, t.state.label()))
+                .collect(),
+            can_ask: p.can_ask,
             r: p.request,
         }
     }

@@ -26,3 +26,4 @@ mod registry;
 mod roles;
 mod scale;
 mod site;
+mod threads;

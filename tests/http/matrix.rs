@@ -56,6 +56,7 @@ pub struct Matrix {
     batches: [Target; 2],
     staff: [Target; 2],
     imports: [Target; 2],
+    threads: [Target; 2],
 }
 
 impl Matrix {
@@ -88,8 +89,11 @@ impl Matrix {
                 side: ["A", "B"][i],
             })
         };
+        let threads = [(org.staff, a), (org.user_id(STAFF2_EMAIL), b)]
+            .map(|(asker, unit)| org.add_thread(asker, Some(unit), "Matris sorusu"));
         let people = Self::people(&org).await;
         Matrix {
+            threads: side(threads, [Some(STAFF_EMAIL), Some(STAFF2_EMAIL)]),
             requests: side(requests, [Some(STAFF_EMAIL), Some(STAFF2_EMAIL)]),
             batches: side(batches, [None, None]),
             staff: side(staff, [Some(STAFF_EMAIL), Some(STAFF2_EMAIL)]),
@@ -167,6 +171,7 @@ impl Matrix {
             Record::Batch => self.batches.map(Some).to_vec(),
             Record::Staff => self.staff.map(Some).to_vec(),
             Record::Import => self.imports.map(Some).to_vec(),
+            Record::Thread => self.threads.map(Some).to_vec(),
             Record::User => one(self.org.officer_a),
             Record::Unit => one(self.org.unit_a),
         }

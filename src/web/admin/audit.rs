@@ -133,6 +133,7 @@ fn target_link(t: &Target, roles: &[Role]) -> Option<String> {
             Some(paths::staff_import_preview(*id))
         }
         Target::Month(m) if roles.contains(&Role::Finance) => Some(paths::billing_month(&m.key())),
+        Target::Thread(id) if roles.contains(&Role::Reviewer) => Some(paths::thread(*id)),
         _ => None,
     }
 }
