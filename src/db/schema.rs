@@ -335,6 +335,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    unit_letter_settings (unit_id) {
+        unit_id -> Integer,
+        heading -> Text,
+        signer_name -> Text,
+        signer_title -> Text,
+        number_prefix -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cover_letters (id) {
+        id -> Integer,
+        unit_id -> Integer,
+        year -> Integer,
+        seq -> Integer,
+        number -> Text,
+        letter_date -> Date,
+        subject -> Text,
+        documents -> Text,
+        heading -> Text,
+        signer_name -> Text,
+        signer_title -> Text,
+        created_by -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cover_letter_requests (letter_id, request_id) {
+        letter_id -> Integer,
+        request_id -> Integer,
+        position -> Integer,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -359,6 +396,11 @@ diesel::joinable!(notices -> users (user_id));
 diesel::joinable!(outbox -> requests (request_id));
 diesel::joinable!(mail_prefs -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(unit_letter_settings -> units (unit_id));
+diesel::joinable!(cover_letters -> units (unit_id));
+diesel::joinable!(cover_letters -> users (created_by));
+diesel::joinable!(cover_letter_requests -> cover_letters (letter_id));
+diesel::joinable!(cover_letter_requests -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -387,4 +429,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_prefs,
     password_resets,
     reset_attempts,
+    unit_letter_settings,
+    cover_letters,
+    cover_letter_requests,
 );
