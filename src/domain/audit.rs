@@ -50,10 +50,13 @@ pub enum AuditAction {
     PasswordReset,
     MailDigestSetting,
     MailResend,
+    /// An officer's cover letter (üst yazı) for several requests.
+    CoverLetterCreated,
+    CoverLetterPdf,
 }
 
 /// The actions with a fixed code (all but [`AuditAction::Request`]).
-const FIXED: [(AuditAction, &str, &str); 35] = [
+const FIXED: [(AuditAction, &str, &str); 37] = [
     (
         AuditAction::PasswordResetRequested,
         "password.reset_requested",
@@ -217,6 +220,16 @@ const FIXED: [(AuditAction, &str, &str); 35] = [
         "export.audit",
         "Denetim kaydı dışa aktarıldı",
     ),
+    (
+        AuditAction::CoverLetterCreated,
+        "cover_letter.created",
+        "Üst yazı oluşturuldu",
+    ),
+    (
+        AuditAction::CoverLetterPdf,
+        "cover_letter.pdf",
+        "Üst yazı PDF olarak indirildi",
+    ),
 ];
 
 const REQUEST_PREFIX: &str = "request.";
@@ -276,6 +289,7 @@ pub enum Target {
     Unit(i32),
     Batch(i32),
     Import(i32),
+    CoverLetter(i32),
     /// Certificate-fee lines (an invoice recorded on several).
     Fees(Vec<i32>),
     /// A billing month.
@@ -306,6 +320,7 @@ impl Target {
                 "unit" => Target::Unit(id(rest)?),
                 "batch" => Target::Batch(id(rest)?),
                 "import" => Target::Import(id(rest)?),
+                "cover_letter" => Target::CoverLetter(id(rest)?),
                 // Rows written before the targets were tidied: `fees:[1, 2]`.
                 "fees" => Target::Fees(
                     rest.trim_matches(['[', ']'])
@@ -341,6 +356,7 @@ impl Target {
             Target::Unit(i) => format!("Birim #{i}"),
             Target::Batch(i) => format!("Kamu SM partisi #{i}"),
             Target::Import(i) => format!("Personel listesi yüklemesi #{i}"),
+            Target::CoverLetter(i) => format!("Üst yazı #{i}"),
             Target::Fees(list) if list.len() == 1 => format!("Ücret satırı {}", ids(list)),
             Target::Fees(list) => format!("Ücret satırları {}", ids(list)),
             Target::Month(m) => format!("Aylık ücretler, {}", m.label()),
@@ -435,6 +451,7 @@ mod tests {
             ("unit:7", "Birim #7"),
             ("batch:2", "Kamu SM partisi #2"),
             ("import:4", "Personel listesi yüklemesi #4"),
+            ("cover_letter:2", "Üst yazı #2"),
             ("fees:1,2", "Ücret satırları #1, #2"),
             ("fees:[1, 2]", "Ücret satırları #1, #2"),
             ("fees:9", "Ücret satırı #9"),
