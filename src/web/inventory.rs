@@ -85,6 +85,8 @@ pub enum Record {
     Import,
     User,
     Unit,
+    /// An officer's cover letter (üst yazı), of one unit.
+    CoverLetter,
 }
 
 impl Record {
@@ -97,6 +99,7 @@ impl Record {
             Record::Import => "staff import",
             Record::User => "user",
             Record::Unit => "unit",
+            Record::CoverLetter => "cover letter",
         }
     }
 }
@@ -207,6 +210,11 @@ pub const ROUTES: &[Route] = &[
     get("/talepler", OFFICER),
     get("/talepler/yeni", OFFICER),
     post("/talepler/yeni", OFFICER),
+    get("/talepler/ust-yazi", OFFICER),
+    get("/talepler/ust-yazi/yeni", OFFICER),
+    post("/talepler/ust-yazi/yeni", OFFICER),
+    get("/talepler/ust-yazi/{id}/pdf", OFFICER).on(Record::CoverLetter),
+    get("/talepler/ust-yazi/{id}", OFFICER).on(Record::CoverLetter),
     get("/personel", OFFICER),
     get("/personel/yeni", OFFICER),
     post("/personel/yeni", OFFICER),
