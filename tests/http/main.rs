@@ -15,6 +15,7 @@ mod fees;
 mod helpers;
 mod import_limits;
 mod kvkk;
+mod letters;
 mod lifecycle;
 mod mail;
 mod matrix;
