@@ -268,6 +268,21 @@ fn billing_run(config: &Config, month: Option<&str>) -> anyhow::Result<()> {
     match billing::run_month(&mut conn, &Actor::system("cli"), month, now)? {
         Ok(n) => {
             println!("{}: {n} satır üretildi.", month.label());
+            let groups = billing::unbilled(&mut conn, month)?;
+            if let Some(line) = crate::domain::billing::unbilled_summary(month, &groups) {
+                println!("UYARI: {line}");
+                for g in &groups {
+                    let more = if g.more() > 0 {
+                        format!(" ve {} kişi daha", g.more())
+                    } else {
+                        String::new()
+                    };
+                    println!("  {}: {}{more}", g.label(), g.names.join(", "));
+                }
+                println!(
+                    "  Tarifeyi /yonetim/ucretler sayfasında tanımlayıp ayı yeniden çalıştırın."
+                );
+            }
             Ok(())
         }
         Err(crate::db::billing::RunError::Closed) => {

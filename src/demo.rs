@@ -1,5 +1,8 @@
-//! The demo organisation: a few units in real provinces and one account per
-//! role, flagged as demo data so it never mixes with real accounts.
+//! The demo organisation: a few units in real provinces, one account per
+//! role, a handful of hand-made requests (the demo staff member's own among
+//! them) and about four years of generated history for the organisation
+//! ([`scale::generate_organisation`]), all flagged as demo data so it never
+//! mixes with real accounts.
 
 use chrono::NaiveDateTime;
 use rand::Rng;
@@ -55,6 +58,14 @@ const UNITS: &[(i32, &str, UnitKind)] = &[
     (35, "İzmir İl Müdürlüğü", UnitKind::IlMudurlugu),
     (76, "Iğdır Valiliği", UnitKind::Valilik),
 ];
+
+/// How the organisation's generated staff are spread over [`UNITS`]: the
+/// demo officer's two units hold most of them.
+const UNIT_WEIGHTS: [u32; 5] = [5, 4, 2, 2, 1];
+
+/// Requests generated for the demo organisation (about a third as many
+/// staff), over three to four years back from the day of the seed.
+pub const ORGANISATION_REQUESTS: usize = 540;
 
 /// (role, e-mail local part, name, indexes into UNITS for officers)
 const ACCOUNTS: &[(Role, &str, &str, &[usize])] = &[
@@ -158,15 +169,16 @@ fn seed_with(
             db::users::create(conn, &new, &[login.role], &units)?;
         }
         seed_staff_and_requests(conn, &unit_ids, now)?;
+        let actors = scale::actors(conn)?;
         let report = match scale {
-            Some(n) => {
-                let actors = scale::actors(conn)?;
-                Some(scale::generate(conn, n, actors, now)?)
+            Some(n) => scale::generate(conn, n, actors, now)?,
+            None => {
+                let units: Vec<(i32, u32)> = unit_ids.iter().copied().zip(UNIT_WEIGHTS).collect();
+                scale::generate_organisation(conn, &units, ORGANISATION_REQUESTS, actors, now)?
             }
-            None => None,
         };
         db::settings::set(conn, db::settings::DEMO, "true")?;
-        let detail = scale.map_or(String::new(), |n| format!("scale={n}"));
+        let detail = format!("scale={}", scale.unwrap_or(ORGANISATION_REQUESTS));
         crate::service::audit(
             conn,
             &crate::service::Actor::system("cli"),
@@ -178,10 +190,8 @@ fn seed_with(
         .map_err(anyhow::Error::from)?;
         Ok::<_, SeedError>(report)
     })?;
-    if report.is_some() {
-        db::demo_scale::analyze(conn)?;
-    }
-    Ok((logins, report))
+    db::demo_scale::analyze(conn)?;
+    Ok((logins, Some(report)))
 }
 
 /// One demo staff member and the state of their request, if any.

@@ -240,6 +240,14 @@ pub fn billing_export(month: &str, format: &str) -> String {
 // ------------------------------------------------------------- staff
 
 pub const ME: &str = "/bilgilerim";
+
+// Information pages, open to everyone
+pub const GUIDE: &str = "/bilgilendirme";
+
+/// One reader's information page ([`crate::domain::guide::Audience::slug`]).
+pub fn guide(slug: &str) -> String {
+    format!("{GUIDE}/{slug}")
+}
 pub const MY_CONTACT: &str = "/bilgilerim/iletisim";
 
 // ------------------------------------------------------------- admin
@@ -271,6 +279,8 @@ pub fn audit_export(query: &str) -> String {
     with_query(format_args!("{AUDIT}.csv"), query)
 }
 pub const SETTINGS: &str = "/yonetim/ayarlar";
+/// The e-İmza Şefliği's contact details (a form on the settings page).
+pub const SETTINGS_CONTACT: &str = "/yonetim/ayarlar/iletisim";
 pub const RATES: &str = "/yonetim/ucretler";
 pub const MAIL_QUEUE: &str = "/yonetim/eposta";
 

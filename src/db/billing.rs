@@ -174,3 +174,55 @@ pub fn snapshot(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<(i32, 
         ))
         .load(conn)
 }
+
+/// Signatures active on any day of `m` for whose operator and line type no
+/// monthly tariff is in force on its first day: what [`run`] leaves out.
+pub fn untariffed(
+    conn: &mut AnyConnection,
+    m: BillingMonth,
+) -> QueryResult<Vec<crate::domain::billing::Unbilled>> {
+    use super::schema::{monthly_tariffs as mt, requests};
+    let (start, end) = m.utc_bounds();
+    let first = m.first_day();
+    let tariff = mt::table
+        .filter(mt::operator.eq(requests::operator))
+        .filter(mt::line_type.eq(requests::line_type))
+        .filter(mt::valid_from.le(first))
+        .filter(mt::valid_to.is_null().or(mt::valid_to.ge(first)))
+        .select(mt::id);
+    let rows: Vec<(i32, String, String, String, Operator, LineType)> = requests::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .filter(requests::activated_at.lt(end))
+        .filter(
+            requests::ended_at
+                .is_null()
+                .or(requests::ended_at.ge(start)),
+        )
+        .filter(diesel::dsl::not(diesel::dsl::exists(tariff)))
+        .order(requests::id)
+        .select((
+            requests::id,
+            staff::first_name,
+            staff::last_name,
+            units::name,
+            requests::operator,
+            requests::line_type,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(request_id, first_name, last_name, unit, operator, line_type)| {
+                crate::domain::billing::Unbilled {
+                    request_id,
+                    first_name,
+                    last_name,
+                    unit,
+                    operator,
+                    line_type,
+                }
+            },
+        )
+        .collect())
+}

@@ -80,13 +80,21 @@ pub struct FeeLine {
     pub paid_on: Option<NaiveDate>,
 }
 
+/// The fees joined to staff and units, boxed, narrowed by the filter; or
+/// `base` (a boxed query over the same join, e.g. grouped) narrowed.
 macro_rules! filtered {
-    ($f:expr) => {{
+    ($f:expr) => {
+        filtered!(
+            $f,
+            fee_accruals::table
+                .inner_join(staff::table)
+                .inner_join(units::table)
+                .into_boxed()
+        )
+    };
+    ($f:expr, $base:expr) => {{
         let f: &FeeFilter = $f;
-        let mut q = fee_accruals::table
-            .inner_join(staff::table)
-            .inner_join(units::table)
-            .into_boxed();
+        let mut q = $base;
         if let Some(d) = f.from {
             q = q.filter(fee_accruals::accrued_on.ge(d));
         }
@@ -149,20 +157,29 @@ pub fn lines(
         .load(conn)
 }
 
-/// (province, unit, operator, net, kdv, gross) of every line, for totals.
-pub type Figures = (i32, String, Operator, i64, i64, i64);
+/// (unit id, operator, count, net, kdv, gross): the filtered lines summed
+/// per unit and operator, for totals. Summed in the database (one row per
+/// group, not per fee); the sums are cast so both backends return a BIGINT
+/// (PostgreSQL's SUM of a BIGINT is NUMERIC).
+pub type Figures = (i32, Operator, i64, i64, i64, i64);
 
 pub fn figures(conn: &mut AnyConnection, f: &FeeFilter) -> QueryResult<Vec<Figures>> {
-    filtered!(f)
+    use diesel::dsl::{count_star, sql};
+    use diesel::sql_types::BigInt;
+    let grouped = fee_accruals::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .group_by((fee_accruals::unit_id, fee_accruals::operator))
         .select((
-            units::province_id,
-            units::name,
+            fee_accruals::unit_id,
             fee_accruals::operator,
-            fee_accruals::net_kurus,
-            fee_accruals::kdv_kurus,
-            fee_accruals::gross_kurus,
+            count_star(),
+            sql::<BigInt>("CAST(SUM(fee_accruals.net_kurus) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(fee_accruals.kdv_kurus) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(fee_accruals.gross_kurus) AS BIGINT)"),
         ))
-        .load(conn)
+        .into_boxed();
+    filtered!(f, grouped).load(conn)
 }
 
 pub fn count(conn: &mut AnyConnection, f: &FeeFilter) -> QueryResult<i64> {

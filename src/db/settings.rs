@@ -50,3 +50,32 @@ pub fn set(conn: &mut AnyConnection, key: &str, value: &str) -> QueryResult<()> 
 pub fn is_demo(conn: &mut AnyConnection) -> QueryResult<bool> {
     Ok(get(conn, DEMO)?.as_deref() == Some("true"))
 }
+
+/// The e-İmza Şefliği's contact details on the information pages, one key
+/// per field of [`crate::domain::guide::OfficeContact`].
+pub const CONTACT_KEYS: [&str; 6] = [
+    "office_name",
+    "office_phone",
+    "office_email",
+    "office_kep",
+    "office_address",
+    "office_hours",
+];
+
+/// The stored contact fields in the order of [`CONTACT_KEYS`] (`None` where
+/// never set).
+pub fn contact_fields(conn: &mut AnyConnection) -> QueryResult<Vec<Option<String>>> {
+    let stored: Vec<(String, String)> = settings::table
+        .filter(settings::key.eq_any(CONTACT_KEYS))
+        .select((settings::key, settings::value))
+        .load(conn)?;
+    Ok(CONTACT_KEYS
+        .iter()
+        .map(|k| {
+            stored
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        })
+        .collect())
+}

@@ -161,3 +161,30 @@ pub fn province_label(conn: &mut AnyConnection, id: i32) -> QueryResult<String> 
         .optional()?;
     Ok(format!("{id:02} {}", name.unwrap_or_default()))
 }
+
+/// Units a list filter offers, as (id, name) in Turkish order: those of
+/// `province` and/or those with the given ids. (The all-units queue offers
+/// a province's units once a province is picked, not all ~1 000 at once.)
+pub fn choices(
+    conn: &mut AnyConnection,
+    province: Option<i32>,
+    ids: Option<&[i32]>,
+) -> QueryResult<Vec<(i32, String)>> {
+    let mut q = units::table.select((units::id, units::name)).into_boxed();
+    if let Some(p) = province {
+        q = q.filter(units::province_id.eq(p));
+    }
+    if let Some(ids) = ids {
+        q = q.filter(units::id.eq_any(ids.to_vec()));
+    }
+    let mut rows: Vec<(i32, String)> = q.load(conn)?;
+    rows.sort_by_cached_key(|(_, name)| crate::domain::text::sort_key(name));
+    Ok(rows)
+}
+
+/// (id, province id, name) of every unit, unsorted: for naming groups.
+pub fn placed(conn: &mut AnyConnection) -> QueryResult<Vec<(i32, i32, String)>> {
+    units::table
+        .select((units::id, units::province_id, units::name))
+        .load(conn)
+}

@@ -402,7 +402,8 @@ fn last_end(rng: &mut StdRng, state: State, now: NaiveDateTime) -> NaiveDateTime
     }
 }
 
-fn people(rng: &mut StdRng, n: usize, unit_ids: &[i32], now: NaiveDateTime) -> Vec<Person> {
+/// `n` staff spread over `units` by weight.
+fn people(rng: &mut StdRng, n: usize, units: &[(i32, u32)], now: NaiveDateTime) -> Vec<Person> {
     (0..n)
         .map(|i| {
             let operator = match rng.gen_range(0..10) {
@@ -411,7 +412,7 @@ fn people(rng: &mut StdRng, n: usize, unit_ids: &[i32], now: NaiveDateTime) -> V
                 _ => Operator::TurkTelekom,
             };
             Person {
-                unit: unit_ids[rng.gen_range(0..unit_ids.len())],
+                unit: pick(rng, units),
                 first: FIRST[rng.gen_range(0..FIRST.len())],
                 last: LAST[rng.gen_range(0..LAST.len())],
                 operator,
@@ -940,12 +941,41 @@ pub fn generate(
     now: NaiveDateTime,
 ) -> Result<ScaleReport, SeedError> {
     let mut rng = StdRng::seed_from_u64(14);
-    let mut report = ScaleReport::default();
     let unit_ids = write_units(conn, &mut rng, actors, now)?;
-    report.units = unit_ids.len();
+    let units: Vec<(i32, u32)> = unit_ids.iter().map(|id| (*id, 1)).collect();
+    populate(conn, &mut rng, &units, n, actors, now)
+}
+
+/// The small demo's organisation: `n` requests over three to four years
+/// for staff of the given units, spread by weight (the demo officer's units
+/// weigh most), with the same mix of states, fees and billed months as the
+/// national dataset. Call inside the demo seed's transaction.
+pub fn generate_organisation(
+    conn: &mut AnyConnection,
+    units: &[(i32, u32)],
+    n: usize,
+    actors: Actors,
+    now: NaiveDateTime,
+) -> Result<ScaleReport, SeedError> {
+    let mut rng = StdRng::seed_from_u64(2023);
+    populate(conn, &mut rng, units, n, actors, now)
+}
+
+fn populate(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    units: &[(i32, u32)],
+    n: usize,
+    actors: Actors,
+    now: NaiveDateTime,
+) -> Result<ScaleReport, SeedError> {
+    let mut report = ScaleReport {
+        units: units.len(),
+        ..ScaleReport::default()
+    };
     let staff_n = n.div_ceil(3).max(1);
-    let mut persons = people(&mut rng, staff_n, &unit_ids, now);
-    let plans = plan_all(&mut rng, &mut persons, n, actors, now);
+    let mut persons = people(rng, staff_n, units, now);
+    let plans = plan_all(rng, &mut persons, n, actors, now);
     let staff_base = db::demo_scale::next_id(conn, "staff")?;
     write_staff(conn, &persons, staff_base, now)?;
     report.staff = persons.len();

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod cover_letter;
 pub mod email;
 pub mod fees;
+pub mod guide;
 pub mod hold;
 pub mod kvkk;
 pub mod mail;

@@ -12,7 +12,7 @@ use crate::db::{
     billing::{Line, Month, RunError},
 };
 use crate::domain::audit::AuditAction;
-use crate::domain::billing::BillingMonth;
+use crate::domain::billing::{BillingMonth, Unbilled, UnbilledGroup, group_unbilled};
 use crate::domain::money::Money;
 use crate::domain::text::sort_key;
 use crate::domain::time::local_day;
@@ -100,6 +100,25 @@ pub struct MonthReport {
     pub stopped: Vec<String>,
     /// Every month run, newest first, and whether it is closed.
     pub months: Vec<(String, bool)>,
+    /// Active signatures the month bills nothing for: no tariff applies.
+    pub unbilled: Vec<UnbilledGroup>,
+}
+
+/// The month's active signatures that get no line because no tariff applies
+/// to their operator and line type, grouped.
+pub fn unbilled(
+    conn: &mut AnyConnection,
+    month: BillingMonth,
+) -> ServiceResult<Vec<UnbilledGroup>> {
+    Ok(group_unbilled(&db::billing::untariffed(conn, month)?))
+}
+
+/// The same signatures one by one, for exports.
+pub fn unbilled_rows(
+    conn: &mut AnyConnection,
+    month: BillingMonth,
+) -> ServiceResult<Vec<Unbilled>> {
+    Ok(db::billing::untariffed(conn, month)?)
 }
 
 fn group(groups: &mut Vec<(String, Sums)>, key: String, list: i64, billed: i64) {
@@ -127,6 +146,7 @@ pub fn month_report(conn: &mut AnyConnection, month: BillingMonth) -> ServiceRes
             .into_iter()
             .map(|m| (m.month, m.closed_at.is_some()))
             .collect(),
+        unbilled: unbilled(conn, month)?,
     };
     for l in db::billing::lines(conn, &key)? {
         report.add(&l);

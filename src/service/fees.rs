@@ -8,7 +8,7 @@ use super::{Actor, Outcome, ServiceResult, audit};
 use crate::db::{
     self, AnyConnection,
     fee_report::{FeeFilter, FeeLine},
-    units::{Province, UnitRow},
+    units::Province,
 };
 use crate::domain::audit::{AuditAction, fees_target};
 use crate::domain::money::Money;
@@ -26,7 +26,12 @@ pub struct Totals {
 
 impl Totals {
     pub fn add(&mut self, net: i64, kdv: i64, gross: i64) {
-        self.count += 1;
+        self.add_many(1, net, kdv, gross);
+    }
+
+    /// `count` lines whose amounts sum to `net`, `kdv`, `gross`.
+    pub fn add_many(&mut self, count: i64, net: i64, kdv: i64, gross: i64) {
+        self.count += count;
         self.net += net;
         self.kdv += kdv;
         self.gross += gross;
@@ -71,15 +76,21 @@ pub struct FeeReport {
     /// Whether there are more lines than shown.
     pub more: bool,
     pub provinces: Vec<Province>,
-    pub units: Vec<UnitRow>,
+    /// The unit filter's choices, (id, name): the chosen province's units
+    /// (none before a province is chosen).
+    pub units: Vec<(i32, String)>,
 }
 
-fn add_to(groups: &mut Vec<(String, Totals)>, key: String, (net, kdv, gross): (i64, i64, i64)) {
+fn add_to(
+    groups: &mut Vec<(String, Totals)>,
+    key: String,
+    (n, net, kdv, gross): (i64, i64, i64, i64),
+) {
     match groups.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, t)) => t.add(net, kdv, gross),
+        Some((_, t)) => t.add_many(n, net, kdv, gross),
         None => {
             let mut t = Totals::default();
-            t.add(net, kdv, gross);
+            t.add_many(n, net, kdv, gross);
             groups.push((key, t));
         }
     }
@@ -95,11 +106,20 @@ pub fn report(
     let figures = db::fee_report::figures(conn, filter)?;
     let mut lines = db::fee_report::lines(conn, filter, 0, limit + 1)?;
     let provinces = db::units::provinces(conn)?;
-    let units = db::units::list(conn)?;
+    let units = match (filter.province_id, filter.unit_id) {
+        (Some(p), _) => db::units::choices(conn, Some(p), None)?,
+        (None, Some(u)) => db::units::choices(conn, None, Some(&[u]))?,
+        (None, None) => Vec::new(),
+    };
     let mut total = Totals::default();
     let mut groups: Vec<(String, Totals)> = Vec::new();
-    for (province, unit, operator, net, kdv, gross) in figures {
-        total.add(net, kdv, gross);
+    let names: std::collections::HashMap<i32, (i32, String)> = db::units::placed(conn)?
+        .into_iter()
+        .map(|(id, province, name)| (id, (province, name)))
+        .collect();
+    for (unit_id, operator, n, net, kdv, gross) in figures {
+        total.add_many(n, net, kdv, gross);
+        let (province, unit) = names.get(&unit_id).cloned().unwrap_or_default();
         let key = match grouping {
             Grouping::Unit => unit,
             Grouping::Operator => operator.label().to_owned(),
@@ -108,7 +128,7 @@ pub fn report(
                 .find(|p| p.id == province)
                 .map_or(String::new(), |p| p.name.clone()),
         };
-        add_to(&mut groups, key, (net, kdv, gross));
+        add_to(&mut groups, key, (n, net, kdv, gross));
     }
     groups.sort_by_cached_key(|(k, _)| sort_key(k));
     let more = lines.len() as i64 > limit;

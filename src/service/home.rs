@@ -48,7 +48,24 @@ pub fn waiting_for(
     if actor.has(Role::Staff) {
         staff_waiting(conn, actor, &mut out)?;
     }
+    if actor.has(Role::Finance) {
+        finance_waiting(conn, now, &mut out)?;
+    }
     Ok(out)
+}
+
+/// Last month's active signatures that no tariff applies to.
+fn finance_waiting(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    out: &mut Vec<Waiting>,
+) -> ServiceResult<()> {
+    let month = super::billing::previous_month(now);
+    let groups = super::billing::unbilled(conn, month)?;
+    if let Some(line) = crate::domain::billing::unbilled_summary(month, &groups) {
+        out.push((line, crate::paths::billing_month(&month.key())));
+    }
+    Ok(())
 }
 
 fn count(counts: &[(State, i64)], s: State) -> i64 {

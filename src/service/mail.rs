@@ -184,9 +184,13 @@ pub fn on_transition(
         return Ok(());
     }
     let hold = db::settings::hold_rule(conn)?;
-    let Some((kind, letter)) = staff_letter(req, action, &name, &hold, link) else {
+    let Some((kind, mut letter)) = staff_letter(req, action, &name, &hold, link) else {
         return Ok(());
     };
+    let guide = crate::paths::guide(crate::domain::guide::Audience::Staff.slug());
+    letter.paragraphs.push(format!(
+        "Mobil imza hakkında bilmeniz gerekenler (süreç, geçerlilik, hat değişikliği, ücretler, e-İmza Şefliği iletişim bilgileri): {base}{guide}"
+    ));
     let q = Queued {
         to: &staff.email,
         kind,

@@ -20,6 +20,7 @@ pub mod fees;
 pub mod followup;
 #[cfg(feature = "bench")]
 pub mod fortunes;
+pub mod guide;
 pub mod home;
 pub mod kvkk;
 pub mod mail;

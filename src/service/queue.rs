@@ -8,7 +8,7 @@ use super::ServiceResult;
 use crate::db::{
     self, AnyConnection,
     requests::{Cursor, Filter, Line, Order},
-    units::{Province, UnitRow},
+    units::Province,
 };
 use crate::domain::workflow::State;
 
@@ -36,7 +36,9 @@ pub struct Queue {
     /// Requests the staff member reported as "not mine" (all-units view).
     pub flagged: i64,
     pub provinces: Vec<Province>,
-    pub units: Vec<UnitRow>,
+    /// The unit filter's choices, (id, name): the officer's units; for the
+    /// all-units view the chosen province's (none before one is chosen).
+    pub units: Vec<(i32, String)>,
     pub waiting: Vec<String>,
 }
 
@@ -59,10 +61,12 @@ pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> Se
         Cursor::After(_) => (true, has_more),
         Cursor::Before(_) => (has_more, true),
     };
-    let mut units = db::units::list(conn)?;
-    if let Some(ids) = &q.scope {
-        units.retain(|u| ids.contains(&u.unit.id));
-    }
+    let units = match (&q.scope, filter.province_id, filter.unit_id) {
+        (Some(ids), _, _) => db::units::choices(conn, None, Some(ids))?,
+        (None, Some(p), _) => db::units::choices(conn, Some(p), None)?,
+        (None, None, Some(u)) => db::units::choices(conn, None, Some(&[u]))?,
+        (None, None, None) => Vec::new(),
+    };
     let (counts, flagged) = if filter.is_narrowed() {
         let (counts, flagged) = db::requests::counts_for(conn, &filter)?;
         (counts, if q.scope.is_none() { flagged } else { 0 })

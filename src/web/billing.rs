@@ -14,7 +14,7 @@ use super::page::{Page, render, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{self, billing::Line};
-use crate::domain::billing::BillingMonth;
+use crate::domain::billing::{BillingMonth, Unbilled, UnbilledGroup};
 use crate::domain::time::format_local;
 use crate::service::Actor;
 use crate::service::billing::{self as service, MonthReport};
@@ -44,6 +44,8 @@ struct BillingPage {
     /// The month picker: the last 36 months and this one, newest first, as
     /// (key, "Ekim 2026").
     choices: Vec<(String, String)>,
+    /// Active signatures left out because no tariff applies.
+    unbilled: Vec<UnbilledGroup>,
 }
 
 /// This month and the 36 before it.
@@ -77,6 +79,7 @@ pub async fn page(
         started,
         stopped,
         months,
+        unbilled,
     } = report;
     render(&BillingPage {
         page,
@@ -97,6 +100,7 @@ pub async fn page(
             })
             .collect(),
         choices: month_choices(today),
+        unbilled,
     })
 }
 
@@ -216,7 +220,19 @@ pub async fn export(
         move |sink| {
             let mut conn = pool.get()?;
             let total = service::for_each_line(&mut conn, &key, |l| sink(row(l)))?;
-            sink(totals_row(&total))
+            sink(totals_row(&total))?;
+            // Active signatures no tariff applies to, after the totals.
+            let unbilled = service::unbilled_rows(&mut conn, month)?;
+            if !unbilled.is_empty() {
+                let mut title: Row = vec![Cell::Text(String::new()); 10];
+                title[0] = Cell::Text("ÜCRETLENDİRİLMEYEN (tarife yok)".into());
+                title[1] = Cell::Text(format!("{} imza", unbilled.len()));
+                sink(title)?;
+            }
+            for u in unbilled {
+                sink(unbilled_row(u))?;
+            }
+            Ok(())
         },
     ))
 }
@@ -239,6 +255,21 @@ fn row(l: Line) -> Row {
         Cell::Money(l.billed_kurus),
         Cell::Money(l.list_kurus - l.billed_kurus),
         Cell::Text(change.to_owned()),
+    ]
+}
+
+fn unbilled_row(u: Unbilled) -> Row {
+    vec![
+        Cell::Number(i64::from(u.request_id)),
+        Cell::Text(u.first_name),
+        Cell::Text(u.last_name),
+        Cell::Text(u.unit),
+        Cell::Text(u.operator.label().to_owned()),
+        Cell::Text(u.line_type.label().to_owned()),
+        Cell::Text(String::new()),
+        Cell::Text(String::new()),
+        Cell::Text(String::new()),
+        Cell::Text("tarife yok".into()),
     ]
 }
 

@@ -135,7 +135,7 @@ struct FeesPage {
     lines: Vec<LineView>,
     more: bool,
     provinces: Vec<db::units::Province>,
-    units: Vec<db::units::UnitRow>,
+    units: Vec<(i32, String)>,
     operators: [Operator; 3],
     statuses: [InvoiceStatus; 4],
 }

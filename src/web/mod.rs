@@ -14,6 +14,7 @@ pub mod export;
 pub mod finance;
 pub mod followup;
 pub mod forms;
+pub mod guide;
 pub mod home;
 pub mod identity;
 pub mod inventory;
@@ -55,6 +56,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/parola-sifirla", web::post().to(reset::request))
         .route("/parola-sifirla/{token}", web::get().to(reset::reset_form))
         .route("/parola-sifirla/{token}", web::post().to(reset::reset))
+        .route("/bilgilendirme", web::get().to(guide::index))
+        .route("/bilgilendirme/{sayfa}", web::get().to(guide::show))
         .service(
             web::scope("/hesap")
                 .wrap(from_fn(require_login))
@@ -203,6 +206,7 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
             .route("/denetim.csv", web::get().to(audit::export))
             .route("/ayarlar", web::get().to(settings::form))
             .route("/ayarlar", web::post().to(settings::save))
+            .route("/ayarlar/iletisim", web::post().to(settings::save_contact))
             .route("/ucretler", web::get().to(rates::list))
             .route("/ucretler", web::post().to(rates::add))
             .route("/eposta", web::get().to(mail::list))
@@ -293,6 +297,8 @@ mod tests {
             (fees_export("csv", ""), "/mali/ucretler.{format}"),
             (ME.into(), "/bilgilerim"),
             (MY_CONTACT.into(), "/bilgilerim/iletisim"),
+            (GUIDE.into(), "/bilgilendirme"),
+            (guide("personel"), "/bilgilendirme/{sayfa}"),
             (ADMIN.into(), "/yonetim"),
             (USERS.into(), "/yonetim/kullanicilar"),
             (NEW_USER.into(), "/yonetim/kullanicilar/yeni"),
@@ -304,6 +310,7 @@ mod tests {
             (audit_filtered("kim=3&sayfa=2"), "/yonetim/denetim"),
             (audit_export("islem=user.updated"), "/yonetim/denetim.csv"),
             (SETTINGS.into(), "/yonetim/ayarlar"),
+            (SETTINGS_CONTACT.into(), "/yonetim/ayarlar/iletisim"),
             (RATES.into(), "/yonetim/ucretler"),
             (MAIL_QUEUE.into(), "/yonetim/eposta"),
         ]

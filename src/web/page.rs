@@ -47,6 +47,10 @@ impl Page {
                     .map(|&(href, label)| NavItem { href, label }),
             );
         }
+        items.push(NavItem {
+            href: crate::paths::GUIDE,
+            label: "Bilgilendirme",
+        });
         // An account with several roles may reach a page from two of them.
         let mut seen = std::collections::HashSet::new();
         items.retain(|i| seen.insert(i.href));

@@ -19,7 +19,6 @@ use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{
     requests::Cursor, requests::Filter, requests::Line, requests::Order, units::Province,
-    units::UnitRow,
 };
 use crate::domain::auth::safe_next;
 use crate::domain::request::Reason;
@@ -140,7 +139,7 @@ struct ListPage {
     total: i64,
     q: ListQuery,
     provinces: Vec<Province>,
-    units: Vec<UnitRow>,
+    units: Vec<(i32, String)>,
     operators: [Operator; 3],
     reasons: [Reason; 5],
     back: String,

@@ -156,6 +156,14 @@ async function journey(browser, logins) {
   await admin.getByRole('button', { name: 'Kaydet' }).click();
   await expectText(admin, NEW_STAFF.email);
   await check(admin, 'kullanicilar');
+  // The e-İmza Şefliği's contact details for the information pages.
+  await admin.goto(`${BASE}/yonetim/ayarlar`);
+  await admin.getByLabel('Telefon').fill('+90 312 555 01 01 dahili 2345');
+  await admin.getByLabel('KEP adresi').fill('kurum@hs01.kep.tr');
+  await admin.getByLabel('Posta adresi').fill('Atatürk Bulvarı No: 1, Çankaya/Ankara');
+  await admin.getByRole('button', { name: 'İletişim bilgilerini kaydet' }).click();
+  await expectText(admin, 'İletişim bilgileri kaydedildi.');
+  await check(admin, 'ayarlar');
 
   console.log('Proje Sorumlusu: personel ekler, talep açar ve gönderir');
   const officer = await login(browser, ...logins.sorumlu, 'officer');
@@ -256,6 +264,9 @@ async function journey(browser, logins) {
   console.log('Personel: operatör değiştirir, imzanın geçersiz olduğunu görür');
   await staff.goto(`${BASE}/bilgilerim`);
   await check(staff, 'bilgilerim-etkin');
+  await staff.getByRole('link', { name: 'Mobil imza bilgilendirmesi' }).click();
+  await expectText(staff, 'kurum@hs01.kep.tr');
+  await check(staff, 'bilgilendirme-personel');
   await staff.goto(`${BASE}/bilgilerim/iletisim`);
   await check(staff, 'iletisim-formu');
   await staff.getByRole('combobox', { name: 'Operatör' }).selectOption({ label: 'Vodafone' });

@@ -123,11 +123,14 @@ async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
         .delimiter(b';')
         .from_reader(csv_page.body.trim_start_matches('\u{feff}').as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.len(), 6);
     assert_eq!(
         (&rows[3][0], &rows[3][6], &rows[3][7], &rows[3][8]),
         ("TOPLAM", "24,00", "12,00", "12,00")
     );
+    // After the totals, the Vodafone signature that got no line, and why.
+    assert_eq!(&rows[4][0], "ÜCRETLENDİRİLMEYEN (tarife yok)");
+    assert_eq!((&rows[5][1], &rows[5][9]), ("Deniz", "tarife yok"));
     let change = |id: i32| {
         rows.iter()
             .find(|r| r[0] == id.to_string())
@@ -143,9 +146,14 @@ async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
         use calamine::Reader;
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("xlsx");
         let range = book.worksheet_range("Aylık ücretler").expect("sheet");
-        let last = range.rows().next_back().expect("totals row").to_vec();
-        assert_eq!(last[0].to_string(), "TOPLAM");
-        assert_eq!(last[7], calamine::Data::Float(12.0));
+        let rows: Vec<_> = range.rows().map(<[calamine::Data]>::to_vec).collect();
+        let totals = rows.iter().find(|r| r[0] == "TOPLAM").expect("totals row");
+        assert_eq!(totals[7], calamine::Data::Float(12.0));
+        let last = rows.last().expect("rows");
+        assert_eq!(
+            (last[1].to_string(), last[9].to_string()),
+            ("Deniz".into(), "tarife yok".into())
+        );
     }
     assert_eq!(app.count("audit_log WHERE action = 'export.billing'"), 2);
     assert_eq!(
@@ -369,4 +377,81 @@ async fn admins_keep_rate_tables_without_overlaps_or_gaps() {
     assert_eq!(n, Ok(1));
     assert_eq!(snapshot(&app, "2026-10"), vec![(id, 900, 450)]);
     assert_eq!(admin.get("/mali").await.status, 403);
+}
+
+/// A Vodafone signature with no Vodafone tariff gets no line (right), and
+/// finance hears of it everywhere the month is read.
+#[tokio::test]
+async fn active_signatures_no_tariff_applies_to_are_listed_for_finance() {
+    use diesel::RunQueryDsl;
+    let app = spawn_org().await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    active(
+        &app,
+        app.add_staff(unit, 1, "Ayşe", "Yılmaz", "a@kurum.gov.tr"),
+        officer,
+        utc(2026, 5, 3),
+    );
+    let deniz = app.add_staff(unit, 2, "Deniz", "Öztürk", "d@kurum.gov.tr");
+    diesel::sql_query(format!(
+        "UPDATE staff SET operator = 'vodafone' WHERE id = {deniz}"
+    ))
+    .execute(&mut app.conn())
+    .expect("operator");
+    let id = active(&app, deniz, officer, utc(2026, 6, 1));
+    let finance = app.login_finance().await;
+    let r = finance
+        .post("/mali/aylik", &[("ay", "2026-10"), ("islem", "calistir")])
+        .await;
+    assert_eq!(r.status, 303);
+
+    let page = finance.get("/mali/aylik?ay=2026-10").await;
+    let text = page.text();
+    assert!(
+        page.body.contains("<dd id=\"aylik-adet\">1</dd>"),
+        "only Ayşe billed"
+    );
+    assert!(text.contains("Ücretlendirilmeyen etkin imzalar"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Vodafone · Faturalı: 1 imza — Deniz Öztürk (#{id})"
+        )),
+        "{text}"
+    );
+    assert!(page.body.contains("href=\"/yonetim/ucretler\""));
+
+    let csv = String::from_utf8(finance.get_bytes("/mali/aylik/2026-10.csv").await).expect("utf-8");
+    assert!(csv.contains("ÜCRETLENDİRİLMEYEN (tarife yok)"), "{csv}");
+    let line = csv
+        .lines()
+        .find(|l| l.contains("Deniz"))
+        .expect("Deniz's row");
+    assert!(
+        line.contains("Öztürk") && line.contains("Vodafone") && line.contains("tarife yok"),
+        "{line}"
+    );
+
+    // The finance home page says so for last month (the clock is in November).
+    let home = finance.get("/").await.text();
+    assert!(
+        home.contains(
+            "Ekim 2026: tarife tanımlı olmadığı için 1 etkin imza ücretlendirilmedi (Vodafone · Faturalı: 1)."
+        ),
+        "{home}"
+    );
+
+    // So does the billing run on the command line.
+    let (code, out, err) = app.cli(&["billing-run", "--month", "2026-09"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Eylül 2026: 1 satır üretildi."), "{out}");
+    assert!(
+        out.contains(
+            "UYARI: Eylül 2026: tarife tanımlı olmadığı için 1 etkin imza ücretlendirilmedi"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Vodafone · Faturalı: Deniz Öztürk (#{id})")),
+        "{out}"
+    );
 }

@@ -208,6 +208,22 @@ impl TestApp {
         }
     }
 
+    /// Runs the `mobilimza` binary against this app's database with the
+    /// test configuration: (exit code, stdout, stderr).
+    pub fn cli(&self, args: &[&str]) -> (i32, String, String) {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mobilimza"));
+        cmd.args(args).env_remove("BASE_URL");
+        for (k, v) in test_vars(&self.database_url()) {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run mobilimza");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     pub fn conn(&self) -> db::DbConn {
         self.state.pool.get().expect("pooled connection")
     }
@@ -287,6 +303,41 @@ impl Page {
         let end = self.body[start..].find('"')?;
         Some(self.body[start..start + end].to_owned())
     }
+
+    /// The page's text as a reader sees it: tags dropped, entities decoded,
+    /// white space collapsed (so a sentence split over markup still reads
+    /// as one).
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.body.len());
+        let mut in_tag = false;
+        for c in self.body.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let decoded = out
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        let words: Vec<&str> = decoded.split_whitespace().collect();
+        // Markup between a word and its punctuation leaves a space before it.
+        words
+            .join(" ")
+            .replace(" .", ".")
+            .replace(" ,", ",")
+            .replace(" ;", ";")
+            .replace(" :", ":")
+    }
 }
 
 /// Every page any test reads: its `<title>` is plain text (screen readers
@@ -317,6 +368,11 @@ impl Browser {
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
+            // Drop an idle connection before the server's keep-alive (5 s)
+            // does: reusing one the server is closing fails the request
+            // ("IncompleteMessage") when a test pauses, e.g. to build a
+            // large upload on a busy machine.
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .expect("client");
         Self {

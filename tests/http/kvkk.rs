@@ -333,45 +333,23 @@ async fn closed_records_past_retention_are_anonymised_once_and_the_rest_kept() {
     assert_eq!(first_name(&org, active), "Aktif");
 }
 
-/// The DATABASE_URL the CLI needs for this app's database.
-fn database_url(app: &TestApp) -> String {
-    match &app.state.config.database {
-        mobilimza::config::DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-        mobilimza::config::DatabaseUrl::Postgres(url) => url.clone(),
-    }
-}
-
-fn cli(app: &TestApp, args: &[&str]) -> (i32, String, String) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_mobilimza"));
-    cmd.args(args).env_remove("BASE_URL");
-    for (k, v) in crate::helpers::test_vars(&database_url(app)) {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run mobilimza");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[tokio::test]
 async fn the_command_refuses_short_periods_and_prints_a_dry_run_in_turkish() {
     let org = spawn_org().await;
     let old = org.add_staff(org.unit_a, 11, "Zeynep", "Kaya", "zeynep@kurum.gov.tr");
     let id = closed_request(&org, old, State::Cancelled, day(2019, 1, 1), true);
 
-    let (code, _, err) = cli(&org, &["anonymise", "--older-than", "10d"]);
+    let (code, _, err) = org.cli(&["anonymise", "--older-than", "10d"]);
     assert_eq!(code, 1);
     assert!(
         err.contains("--older-than: Saklama süresi en az 30 gün (1 ay) olmalı (verilen: 10 gün)"),
         "{err}"
     );
-    let (code, _, err) = cli(&org, &["anonymise", "--older-than", "5 hafta"]);
+    let (code, _, err) = org.cli(&["anonymise", "--older-than", "5 hafta"]);
     assert_eq!(code, 1);
     assert!(err.contains("5y (yıl), 36m (ay) ya da 400d (gün)"), "{err}");
 
-    let (code, out, err) = cli(&org, &["anonymise", "--older-than", "5y", "--dry-run"]);
+    let (code, out, err) = org.cli(&["anonymise", "--older-than", "5y", "--dry-run"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains(&format!(
@@ -388,7 +366,7 @@ async fn the_command_refuses_short_periods_and_prints_a_dry_run_in_turkish() {
     assert!(!out.contains("Zeynep"), "no names on the terminal: {out}");
     assert_eq!(first_name(&org, old), "Zeynep");
 
-    let (code, out, err) = cli(&org, &["anonymise", "--older-than", "5y"]);
+    let (code, out, err) = org.cli(&["anonymise", "--older-than", "5y"]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("1 personel, 1 talep anonimleştirildi;"),

@@ -233,6 +233,7 @@ pub fn path_of(route: &Route, target: Option<Target>) -> String {
         .replace("{id}", &id)
         .replace("{format}", "csv")
         .replace("{month}", BILLED_MONTH)
+        .replace("{sayfa}", "personel")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
