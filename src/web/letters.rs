@@ -222,7 +222,12 @@ pub async fn create(
     f: FormData,
 ) -> Result<HttpResponse, AppError> {
     let form: LetterForm = f.parse()?;
-    let unit_id = parse_id(form.birim.trim())?;
+    // A form without its unit is malformed; another unit's is not found.
+    let unit_id = form
+        .birim
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| AppError::BadRequest)?;
     let now = state.clock.now_naive();
     let input = match validate(&form, unit_id, now) {
         Ok(input) => input,
