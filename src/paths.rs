@@ -139,6 +139,29 @@ pub fn staff_tckn(id: impl Id) -> String {
     format!("{STAFF_LIST}/{}/tc", id.id())
 }
 
+/// The officer's cover letters (üst yazı) for operator documents.
+pub const COVER_LETTERS: &str = "/talepler/ust-yazi";
+/// The new-letter form (GET, `?sec=` ticks requests) and where it posts.
+pub const NEW_COVER_LETTER: &str = "/talepler/ust-yazi/yeni";
+
+/// The new-letter form with one request ticked.
+pub fn new_cover_letter_with(request: impl Id) -> String {
+    format!("{NEW_COVER_LETTER}?sec={}", request.id())
+}
+
+/// The new-letter form for another of the officer's units.
+pub fn new_cover_letter_in(unit: impl Id) -> String {
+    format!("{NEW_COVER_LETTER}?birim={}", unit.id())
+}
+
+pub fn cover_letter(id: impl Id) -> String {
+    format!("{COVER_LETTERS}/{}", id.id())
+}
+
+pub fn cover_letter_pdf(id: impl Id) -> String {
+    format!("{COVER_LETTERS}/{}/pdf", id.id())
+}
+
 // ------------------------------------------------------------- reviewers
 
 /// The reviewers' queue.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod batches;
 pub mod billing;
 pub mod contact;
+pub mod cover_letters;
 pub mod demo_scale;
 pub mod fee_report;
 pub mod fees;

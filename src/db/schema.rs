@@ -376,6 +376,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    unit_letter_settings (unit_id) {
+        unit_id -> Integer,
+        heading -> Text,
+        signer_name -> Text,
+        signer_title -> Text,
+        number_prefix -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cover_letters (id) {
+        id -> Integer,
+        unit_id -> Integer,
+        year -> Integer,
+        seq -> Integer,
+        number -> Text,
+        letter_date -> Date,
+        subject -> Text,
+        documents -> Text,
+        heading -> Text,
+        signer_name -> Text,
+        signer_title -> Text,
+        created_by -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cover_letter_requests (letter_id, request_id) {
+        letter_id -> Integer,
+        request_id -> Integer,
+        position -> Integer,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -405,6 +442,12 @@ diesel::joinable!(threads -> requests (request_id));
 diesel::joinable!(threads -> staff (staff_id));
 diesel::joinable!(thread_messages -> threads (thread_id));
 diesel::joinable!(thread_messages -> users (author_id));
+
+diesel::joinable!(unit_letter_settings -> units (unit_id));
+diesel::joinable!(cover_letters -> units (unit_id));
+diesel::joinable!(cover_letters -> users (created_by));
+diesel::joinable!(cover_letter_requests -> cover_letters (letter_id));
+diesel::joinable!(cover_letter_requests -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
@@ -436,4 +479,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reset_attempts,
     threads,
     thread_messages,
+    unit_letter_settings,
+    cover_letters,
+    cover_letter_requests,
 );

@@ -56,10 +56,13 @@ pub enum AuditAction {
     ThreadReplied,
     ThreadAssigned,
     ThreadClosed,
+    /// An officer's cover letter (üst yazı) for several requests.
+    CoverLetterCreated,
+    CoverLetterPdf,
 }
 
 /// The actions with a fixed code (all but [`AuditAction::Request`]).
-const FIXED: [(AuditAction, &str, &str); 39] = [
+const FIXED: [(AuditAction, &str, &str); 41] = [
     (
         AuditAction::PasswordResetRequested,
         "password.reset_requested",
@@ -243,6 +246,16 @@ const FIXED: [(AuditAction, &str, &str); 39] = [
         "export.audit",
         "Denetim kaydı dışa aktarıldı",
     ),
+    (
+        AuditAction::CoverLetterCreated,
+        "cover_letter.created",
+        "Üst yazı oluşturuldu",
+    ),
+    (
+        AuditAction::CoverLetterPdf,
+        "cover_letter.pdf",
+        "Üst yazı PDF olarak indirildi",
+    ),
 ];
 
 const REQUEST_PREFIX: &str = "request.";
@@ -304,6 +317,7 @@ pub enum Target {
     Import(i32),
     /// An "İstek bildir" thread.
     Thread(i32),
+    CoverLetter(i32),
     /// Certificate-fee lines (an invoice recorded on several).
     Fees(Vec<i32>),
     /// A billing month.
@@ -335,6 +349,7 @@ impl Target {
                 "batch" => Target::Batch(id(rest)?),
                 "import" => Target::Import(id(rest)?),
                 "thread" => Target::Thread(id(rest)?),
+                "cover_letter" => Target::CoverLetter(id(rest)?),
                 // Rows written before the targets were tidied: `fees:[1, 2]`.
                 "fees" => Target::Fees(
                     rest.trim_matches(['[', ']'])
@@ -371,6 +386,7 @@ impl Target {
             Target::Batch(i) => format!("Kamu SM partisi #{i}"),
             Target::Import(i) => format!("Personel listesi yüklemesi #{i}"),
             Target::Thread(i) => format!("Bildirim #{i}"),
+            Target::CoverLetter(i) => format!("Üst yazı #{i}"),
             Target::Fees(list) if list.len() == 1 => format!("Ücret satırı {}", ids(list)),
             Target::Fees(list) => format!("Ücret satırları {}", ids(list)),
             Target::Month(m) => format!("Aylık ücretler, {}", m.label()),
@@ -466,6 +482,7 @@ mod tests {
             ("batch:2", "Kamu SM partisi #2"),
             ("import:4", "Personel listesi yüklemesi #4"),
             ("thread:6", "Bildirim #6"),
+            ("cover_letter:2", "Üst yazı #2"),
             ("fees:1,2", "Ücret satırları #1, #2"),
             ("fees:[1, 2]", "Ücret satırları #1, #2"),
             ("fees:9", "Ücret satırı #9"),

@@ -6,6 +6,7 @@ pub mod audit_chain;
 pub mod auth;
 pub mod billing;
 pub mod contact;
+pub mod cover_letter;
 pub mod email;
 pub mod fees;
 pub mod guide;

@@ -14,6 +14,7 @@ pub mod audit_trail;
 pub mod batches;
 pub mod billing;
 pub mod contact;
+pub mod cover_letters;
 pub mod expiry;
 pub mod fees;
 pub mod followup;

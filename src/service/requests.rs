@@ -92,6 +92,23 @@ pub fn act(
     })
 }
 
+/// [`act`] inside the caller's transaction: a cover letter records the
+/// documents step on each of its requests, all in the letter's one
+/// transaction (`service::cover_letters`).
+pub(super) fn act_within(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i32,
+    input: &ActionInput,
+    now: NaiveDateTime,
+) -> ServiceResult<Outcome<State>> {
+    let Some((req, staff)) = visible(conn, actor, id)? else {
+        return Ok(Outcome::NotFound);
+    };
+    let actors = actor.workflow_actors(req.unit_id, &staff.email);
+    transition(conn, actor, &actors, &req, input, now)
+}
+
 fn facts_of(req: &Request, note: &str) -> Facts {
     Facts {
         kvkk_ack: req.kvkk_ack,

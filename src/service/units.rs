@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use super::{Actor, ServiceResult, audit};
 use crate::db::{self, AnyConnection, units::NewUnit, units::Unit, units::UnitChanges};
 use crate::domain::audit::{AuditAction, active_label, change, target};
+use crate::domain::cover_letter::LetterSettings;
 use crate::domain::unit::UnitKind;
 
 /// A unit as an admin saves it, validated.
@@ -14,6 +15,8 @@ pub struct UnitInput {
     pub name: String,
     pub kind: UnitKind,
     pub active: bool,
+    /// What the unit's cover letters print (heading, signer, sayı prefix).
+    pub letter: LetterSettings,
 }
 
 /// What saving a unit did.
@@ -67,10 +70,20 @@ pub fn save(
                 (db::units::create(conn, &new)?, AuditAction::UnitCreated)
             }
         };
-        let detail = detail(conn, old.as_ref(), input)?;
+        let letter = super::cover_letters::save_unit_settings(conn, id, &input.letter, now)?;
+        let detail = with_letter(detail(conn, old.as_ref(), input)?, &letter);
         audit(conn, actor, action, &target("unit", id), &detail, now)?;
         Ok(UnitSaved::Done(id))
     })
+}
+
+/// The unit's audit detail with what changed in its letter settings.
+fn with_letter(detail: String, letter: &[String]) -> String {
+    match (detail.as_str(), letter.is_empty()) {
+        (_, true) => detail,
+        ("Değişiklik yok", false) => letter.join("; "),
+        (_, false) => format!("{detail}; {}", letter.join("; ")),
+    }
 }
 
 /// The audit detail in Turkish: every field of a new unit, or old → new for

@@ -87,6 +87,8 @@ pub enum Record {
     Unit,
     /// An "İstek bildir" thread.
     Thread,
+    /// An officer's cover letter (üst yazı), of one unit.
+    CoverLetter,
 }
 
 impl Record {
@@ -100,6 +102,7 @@ impl Record {
             Record::User => "user",
             Record::Unit => "unit",
             Record::Thread => "thread",
+            Record::CoverLetter => "cover letter",
         }
     }
 }
@@ -225,6 +228,11 @@ pub const ROUTES: &[Route] = &[
     get("/talepler", OFFICER),
     get("/talepler/yeni", OFFICER),
     post("/talepler/yeni", OFFICER),
+    get("/talepler/ust-yazi", OFFICER),
+    get("/talepler/ust-yazi/yeni", OFFICER),
+    post("/talepler/ust-yazi/yeni", OFFICER),
+    get("/talepler/ust-yazi/{id}/pdf", OFFICER).on(Record::CoverLetter),
+    get("/talepler/ust-yazi/{id}", OFFICER).on(Record::CoverLetter),
     get("/personel", OFFICER),
     get("/personel/yeni", OFFICER),
     post("/personel/yeni", OFFICER),

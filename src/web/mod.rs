@@ -18,6 +18,8 @@ pub mod guide;
 pub mod home;
 pub mod identity;
 pub mod inventory;
+pub mod letter_pdf;
+pub mod letters;
 pub mod me;
 pub mod metrics;
 pub mod page;
@@ -87,7 +89,12 @@ fn officer_routes(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(require_login))
             .route("", web::get().to(review::officer_list))
             .route("/yeni", web::get().to(requests::new_form))
-            .route("/yeni", web::post().to(requests::create)),
+            .route("/yeni", web::post().to(requests::create))
+            .route("/ust-yazi", web::get().to(letters::list))
+            .route("/ust-yazi/yeni", web::get().to(letters::new_form))
+            .route("/ust-yazi/yeni", web::post().to(letters::create))
+            .route("/ust-yazi/{id}/pdf", web::get().to(letters::pdf))
+            .route("/ust-yazi/{id}", web::get().to(letters::show)),
     )
     .service(
         web::scope("/personel")
@@ -262,6 +269,12 @@ mod tests {
             (staff(7), "/personel/{id}"),
             (staff_contact(7), "/personel/{id}/iletisim"),
             (staff_tckn(7), "/personel/{id}/tc"),
+            (COVER_LETTERS.into(), "/talepler/ust-yazi"),
+            (NEW_COVER_LETTER.into(), "/talepler/ust-yazi/yeni"),
+            (new_cover_letter_with(7), "/talepler/ust-yazi/yeni"),
+            (new_cover_letter_in(7), "/talepler/ust-yazi/yeni"),
+            (cover_letter(7), "/talepler/ust-yazi/{id}"),
+            (cover_letter_pdf(7), "/talepler/ust-yazi/{id}/pdf"),
             (REVIEW_QUEUE.into(), "/inceleme"),
             (review_tab("flagged"), "/inceleme"),
             (BULK_ACTION.into(), "/inceleme/toplu"),

@@ -154,6 +154,12 @@ impl ListPage {
     fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
         v.as_deref().unwrap_or("")
     }
+
+    /// Rows have a checkbox: for the reviewers' bulk actions, and on the
+    /// officer's "Kamu SM'de" tab for a cover letter.
+    fn selectable(&self) -> bool {
+        self.reviewer || self.tab == "forwarded"
+    }
 }
 
 /// What a tab of a list shows.

@@ -219,14 +219,19 @@ async function journey(browser, logins) {
   await expectText(reviewer, 'operatör evrakını');
   await check(reviewer, 'talep-evrak-bekleniyor');
 
-  console.log('Proje Sorumlusu: operatör evrakını KEP ile gönderir');
+  console.log('Proje Sorumlusu: operatör evrakını üst yazıyla gönderir');
+  await officer.goto(`${BASE}/talepler?sekme=forwarded`);
+  await check(officer, 'taleplerim-kamu-sm');
+  await officer.getByRole('checkbox', { name: `Talep #${id} seç` }).check();
+  await officer.getByRole('button', { name: 'Üst yazı hazırla' }).click();
+  await officer.waitForURL(/\/talepler\/ust-yazi\/yeni/);
+  await check(officer, 'ust-yazi-formu');
+  await officer.getByRole('button', { name: 'Üst yazıyı oluştur ve evrakı kaydet' }).click();
+  await officer.waitForURL(/\/talepler\/ust-yazi\/\d+$/);
+  await expectText(officer, 'e-İmza Şefliğine');
+  await check(officer, 'ust-yazi');
   await officer.goto(`${BASE}/talep/${id}`);
-  await officer.getByRole('radio', { name: 'KEP' }).check();
-  await officer.getByLabel('Evrak sayısı / KEP referans no').fill('KEP-2026-0042');
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul' }).format(new Date());
-  await officer.getByLabel('Gönderim tarihi').fill(today);
-  await officer.getByRole('button', { name: 'Gönderimi kaydet' }).click();
-  await officer.waitForLoadState();
+  await expectText(officer, 'Üst yazı/posta');
   await check(officer, 'talep-evrak-gonderildi');
 
   console.log('e-İmza Şefliği: evrak alındı, SMS');

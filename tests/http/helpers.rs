@@ -645,6 +645,15 @@ impl Browser {
 }
 
 impl Browser {
+    /// GET as the raw response (status, headers, body as bytes).
+    pub async fn get_response(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
     /// GET a binary download.
     pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
         let r = self

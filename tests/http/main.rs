@@ -17,6 +17,7 @@ mod guide;
 mod helpers;
 mod import_limits;
 mod kvkk;
+mod letters;
 mod lifecycle;
 mod mail;
 mod matrix;

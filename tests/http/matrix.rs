@@ -57,6 +57,7 @@ pub struct Matrix {
     staff: [Target; 2],
     imports: [Target; 2],
     threads: [Target; 2],
+    letters: [Target; 2],
 }
 
 impl Matrix {
@@ -81,6 +82,7 @@ impl Matrix {
             .map(|(by, file)| db::imports::create(&mut org.conn(), by, file, "[]", org.now()))
             .map(|r| r.expect("import"));
         org.bill(BILLED_MONTH);
+        let letters = [a, b].map(|unit| org.letter_in(unit));
         let side = |ids: [i32; 2], owners: [Option<&'static str>; 2]| {
             [0, 1].map(|i| Target {
                 id: ids[i],
@@ -98,6 +100,7 @@ impl Matrix {
             batches: side(batches, [None, None]),
             staff: side(staff, [Some(STAFF_EMAIL), Some(STAFF2_EMAIL)]),
             imports: side(imports, [Some(OFFICER_A_EMAIL), Some(OFFICER_B_EMAIL)]),
+            letters: side(letters, [None, None]),
             org,
             people,
         }
@@ -172,6 +175,7 @@ impl Matrix {
             Record::Staff => self.staff.map(Some).to_vec(),
             Record::Import => self.imports.map(Some).to_vec(),
             Record::Thread => self.threads.map(Some).to_vec(),
+            Record::CoverLetter => self.letters.map(Some).to_vec(),
             Record::User => one(self.org.officer_a),
             Record::Unit => one(self.org.unit_a),
         }
@@ -190,6 +194,27 @@ impl Org {
         mobilimza::service::billing::run_month(&mut self.conn(), &actor, month, self.now())
             .expect("run")
             .expect("the month bills");
+    }
+
+    /// A cover letter (üst yazı) of `unit`, with no request on it.
+    fn letter_in(&self, unit: i32) -> i32 {
+        let day = self.now().date();
+        let number = format!("MATRIS-{unit}");
+        let new = db::cover_letters::NewLetter {
+            unit_id: unit,
+            year: 2026,
+            seq: 1,
+            number: &number,
+            letter_date: day,
+            subject: "Mobil İmza operatör evrakı",
+            documents: "Evrak",
+            heading: "T.C.",
+            signer_name: "",
+            signer_title: "Birim Amiri",
+            created_by: self.officer_a,
+            created_at: self.now(),
+        };
+        db::cover_letters::insert(&mut self.conn(), &new).expect("letter")
     }
 
     /// A new batch holding request `id`.

@@ -7,6 +7,7 @@ use askama::Template;
 use super::parse_id;
 use crate::app::AppState;
 use crate::db::{self, units::Province, units::UnitRow};
+use crate::domain::cover_letter::LetterSettings;
 use crate::domain::unit::{UnitKind, parse_unit_name};
 use crate::service::Actor;
 use crate::service::units::{self as units_service, UnitInput, UnitSaved};
@@ -40,6 +41,10 @@ struct UnitValues {
     name: String,
     kind: String,
     active: bool,
+    letter_heading: String,
+    signer_name: String,
+    signer_title: String,
+    number_prefix: String,
 }
 
 #[derive(Template)]
@@ -56,6 +61,27 @@ struct UnitForm {
 impl UnitForm {
     fn province_selected(&self, id: &i32) -> bool {
         self.values.province_id == id.to_string()
+    }
+
+    /// The one-line letter settings: (field, label, value).
+    fn letter_fields(&self) -> [(&'static str, &'static str, &str); 3] {
+        [
+            (
+                "signer_name",
+                "İmza sahibinin adı soyadı",
+                &self.values.signer_name,
+            ),
+            (
+                "signer_title",
+                "İmza sahibinin unvanı",
+                &self.values.signer_title,
+            ),
+            (
+                "number_prefix",
+                "Sayı öneki (ör. E-12345678-010.06)",
+                &self.values.number_prefix,
+            ),
+        ]
     }
 }
 
@@ -100,8 +126,11 @@ pub async fn edit_form(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
-    let unit = state
-        .call(move |conn| Ok(db::units::find(conn, id)?))
+    let (unit, letter) = state
+        .call(move |conn| {
+            let letter = crate::service::cover_letters::unit_settings(conn, id)?;
+            Ok(db::units::find(conn, id)?.map(|u| (u, letter)))
+        })
         .await?
         .ok_or(AppError::NotFound)?;
     let values = UnitValues {
@@ -109,6 +138,10 @@ pub async fn edit_form(
         name: unit.name,
         kind: unit.kind,
         active: unit.active,
+        letter_heading: letter.heading_text(),
+        signer_name: letter.signer_name,
+        signer_title: letter.signer_title,
+        number_prefix: letter.number_prefix,
     };
     form_page(&state, page, Some(id), values, FormErrors::default()).await
 }
@@ -130,12 +163,21 @@ fn validate(values: &UnitValues) -> Result<UnitInput, FormErrors> {
     if kind.is_none() {
         errors.add("kind", "Birim türünü seçin.");
     }
-    match (province_id, name, kind) {
-        (Some(province_id), Some(name), Some(kind)) => Ok(UnitInput {
+    let letter = LetterSettings::parse(
+        &values.letter_heading,
+        &values.signer_name,
+        &values.signer_title,
+        &values.number_prefix,
+    )
+    .map_err(|e| e.into_iter().for_each(|(f, m)| errors.add(f, m)))
+    .ok();
+    match (province_id, name, kind, letter) {
+        (Some(province_id), Some(name), Some(kind), Some(letter)) => Ok(UnitInput {
             province_id,
             name,
             kind,
             active: values.active,
+            letter,
         }),
         _ => Err(errors),
     }
@@ -149,6 +191,10 @@ pub struct UnitFields {
     name: String,
     kind: String,
     active: Option<String>,
+    letter_heading: String,
+    signer_name: String,
+    signer_title: String,
+    number_prefix: String,
 }
 
 fn values_of(form: UnitFields) -> UnitValues {
@@ -157,6 +203,10 @@ fn values_of(form: UnitFields) -> UnitValues {
         name: form.name,
         kind: form.kind,
         active: checked(&form.active),
+        letter_heading: form.letter_heading,
+        signer_name: form.signer_name,
+        signer_title: form.signer_title,
+        number_prefix: form.number_prefix,
     }
 }
 
