@@ -269,12 +269,6 @@ mod tests {
             (staff(7), "/personel/{id}"),
             (staff_contact(7), "/personel/{id}/iletisim"),
             (staff_tckn(7), "/personel/{id}/tc"),
-            (COVER_LETTERS.into(), "/talepler/ust-yazi"),
-            (NEW_COVER_LETTER.into(), "/talepler/ust-yazi/yeni"),
-            (new_cover_letter_with(7), "/talepler/ust-yazi/yeni"),
-            (new_cover_letter_in(7), "/talepler/ust-yazi/yeni"),
-            (cover_letter(7), "/talepler/ust-yazi/{id}"),
-            (cover_letter_pdf(7), "/talepler/ust-yazi/{id}/pdf"),
             (REVIEW_QUEUE.into(), "/inceleme"),
             (review_tab("flagged"), "/inceleme"),
             (BULK_ACTION.into(), "/inceleme/toplu"),
@@ -289,6 +283,20 @@ mod tests {
             (request_action(7), "/talep/{id}/islem"),
             (RECONCILIATION.into(), "/mutabakat"),
             (batch(7), "/parti/{id}"),
+        ];
+        cases.extend(letter_and_thread_cases());
+        cases.extend(finance_staff_admin_cases());
+        cases
+    }
+
+    fn letter_and_thread_cases() -> Vec<(String, &'static str)> {
+        vec![
+            (COVER_LETTERS.into(), "/talepler/ust-yazi"),
+            (NEW_COVER_LETTER.into(), "/talepler/ust-yazi/yeni"),
+            (new_cover_letter_with(7), "/talepler/ust-yazi/yeni"),
+            (new_cover_letter_in(7), "/talepler/ust-yazi/yeni"),
+            (cover_letter(7), "/talepler/ust-yazi/{id}"),
+            (cover_letter_pdf(7), "/talepler/ust-yazi/{id}/pdf"),
             (THREADS.into(), "/bildirim"),
             (threads_filtered("durum=answered"), "/bildirim"),
             (NEW_THREAD.into(), "/bildirim/yeni"),
@@ -299,9 +307,7 @@ mod tests {
             (thread_action(7), "/bildirim/{id}/islem"),
             (INBOX.into(), "/inceleme/bildirimler"),
             (inbox_filtered("durum=open&bana=1"), "/inceleme/bildirimler"),
-        ];
-        cases.extend(finance_staff_admin_cases());
-        cases
+        ]
     }
 
     fn finance_staff_admin_cases() -> Vec<(String, &'static str)> {
