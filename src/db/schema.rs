@@ -413,6 +413,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    bill_reconciliations (id) {
+        id -> Integer,
+        operator -> Text,
+        month -> Text,
+        file_name -> Text,
+        uploaded_by -> Integer,
+        uploaded_at -> Timestamp,
+        bill_numbers -> BigInt,
+        bill_kurus -> BigInt,
+        portal_numbers -> BigInt,
+        portal_kurus -> BigInt,
+        matched -> BigInt,
+        extra -> BigInt,
+        extra_kurus -> BigInt,
+        missing -> BigInt,
+        missing_kurus -> BigInt,
+        differing -> BigInt,
+        difference_kurus -> BigInt,
+    }
+}
+
+diesel::table! {
+    bill_reconciliation_lines (id) {
+        id -> Integer,
+        reconciliation_id -> Integer,
+        kind -> Text,
+        phone -> Text,
+        bill_kurus -> Nullable<BigInt>,
+        portal_kurus -> Nullable<BigInt>,
+        request_id -> Nullable<Integer>,
+        note -> Text,
+    }
+}
+
 diesel::joinable!(units -> provinces (province_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(user_units -> users (user_id));
@@ -449,6 +484,10 @@ diesel::joinable!(cover_letters -> users (created_by));
 diesel::joinable!(cover_letter_requests -> cover_letters (letter_id));
 diesel::joinable!(cover_letter_requests -> requests (request_id));
 
+diesel::joinable!(billing_lines -> requests (request_id));
+diesel::joinable!(bill_reconciliations -> users (uploaded_by));
+diesel::joinable!(bill_reconciliation_lines -> bill_reconciliations (reconciliation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
     units,
@@ -482,4 +521,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     unit_letter_settings,
     cover_letters,
     cover_letter_requests,
+    bill_reconciliations,
+    bill_reconciliation_lines,
 );

@@ -1,0 +1,2 @@
+DROP TABLE bill_reconciliation_lines;
+DROP TABLE bill_reconciliations;
