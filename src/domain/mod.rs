@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod audit_chain;
 pub mod auth;
+pub mod bill;
 pub mod billing;
 pub mod contact;
 pub mod cover_letter;

@@ -234,7 +234,7 @@ impl RowCollector {
 /// Folds a header for comparison: Turkish lower case, then without the
 /// Turkish diacritics (people without a Turkish keyboard type "KIMLIK",
 /// "Adi", "Unvan") and without spaces and punctuation.
-fn header_key(s: &str) -> String {
+pub(crate) fn header_key(s: &str) -> String {
     lower_tr(s)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '_' | '-' | '\u{307}' | '\u{FEFF}'))
@@ -324,7 +324,7 @@ fn read_csv(bytes: &[u8], rows: &mut RowCollector) -> Result<(), ImportError> {
 /// Picks the delimiter that splits the header line most: Turkish Excel saves
 /// "CSV" with `;` because `,` is the decimal separator, other tools use `,`,
 /// "Unicode text" uses tabs. Ties go to `;`.
-fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let header = text
         .lines()
         .find(|l| l.chars().any(char::is_alphanumeric))
@@ -351,7 +351,7 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// UTF-8 (with or without BOM) is the norm; UTF-16 is what Excel's "Unicode
 /// text" writes; anything else that is not valid UTF-8 is assumed to be a
 /// Turkish Windows export (Windows-1254, Excel's "CSV" on Turkish Windows).
-fn decode_text(bytes: &[u8]) -> String {
+pub(crate) fn decode_text(bytes: &[u8]) -> String {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return decode_utf8_or_1254(rest);
     }
@@ -408,7 +408,7 @@ fn windows_1254(b: u8) -> char {
 /// What the XLSX reader may take from an upload. Rows: the data rows plus
 /// room for a header and title rows above it; `RowCollector` counts the
 /// data rows exactly.
-const XLSX_LIMITS: xlsx::Limits = xlsx::Limits {
+pub(crate) const XLSX_LIMITS: xlsx::Limits = xlsx::Limits {
     max_rows: MAX_ROWS + 50,
     ..xlsx::Limits::UPLOAD
 };
@@ -426,7 +426,7 @@ fn read_xlsx(bytes: &[u8], rows: &mut RowCollector) -> Result<(), ImportError> {
 /// typed into number cells, so whole numbers must not come back as
 /// "10000000146.0" or "1.0000000146e10".
 /// Dates are shown as their serial numbers, as before.
-fn cell_text(cell: &Cell) -> String {
+pub(crate) fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Text(s) => s.clone(),
         Cell::Number(f) => float_text(*f),
