@@ -328,6 +328,29 @@ pub const SETTINGS_CONTACT: &str = "/yonetim/ayarlar/iletisim";
 pub const RATES: &str = "/yonetim/ucretler";
 pub const MAIL_QUEUE: &str = "/yonetim/eposta";
 
+// ------------------------------------------------------------- finance: operator bills
+
+/// Operator bill reconciliations: the list and the upload form.
+pub const BILL_RECONCILIATIONS: &str = "/mali/fatura-mutabakati";
+
+/// The bill upload posts multipart, so the CSRF token rides in the query.
+pub fn bill_reconciliation_upload(csrf_token: &str) -> String {
+    with_query(
+        BILL_RECONCILIATIONS,
+        &serde_urlencoded::to_string([(CSRF_FIELD, csrf_token)]).unwrap_or_default(),
+    )
+}
+
+/// One stored reconciliation.
+pub fn bill_reconciliation(id: impl Id) -> String {
+    format!("{BILL_RECONCILIATIONS}/{}", id.id())
+}
+
+/// A reconciliation's differences as a file, `format` "xlsx" or "csv".
+pub fn bill_reconciliation_export(id: impl Id, format: &str) -> String {
+    format!("{BILL_RECONCILIATIONS}/{}/liste.{format}", id.id())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod batches;
+pub mod bill_reconciliations;
 pub mod billing;
 pub mod contact;
 pub mod cover_letters;

@@ -59,10 +59,13 @@ pub enum AuditAction {
     /// An officer's cover letter (üst yazı) for several requests.
     CoverLetterCreated,
     CoverLetterPdf,
+    /// An operator's bill compared with a month's billing lines and stored.
+    BillReconciled,
+    BillReconciliationExport,
 }
 
 /// The actions with a fixed code (all but [`AuditAction::Request`]).
-const FIXED: [(AuditAction, &str, &str); 41] = [
+const FIXED: [(AuditAction, &str, &str); 43] = [
     (
         AuditAction::PasswordResetRequested,
         "password.reset_requested",
@@ -256,6 +259,16 @@ const FIXED: [(AuditAction, &str, &str); 41] = [
         "cover_letter.pdf",
         "Üst yazı PDF olarak indirildi",
     ),
+    (
+        AuditAction::BillReconciled,
+        "bill.reconciled",
+        "Operatör faturası karşılaştırıldı",
+    ),
+    (
+        AuditAction::BillReconciliationExport,
+        "export.bill_reconciliation",
+        "Operatör faturası mutabakatı dışa aktarıldı",
+    ),
 ];
 
 const REQUEST_PREFIX: &str = "request.";
@@ -322,6 +335,8 @@ pub enum Target {
     Fees(Vec<i32>),
     /// A billing month.
     Month(BillingMonth),
+    /// A stored operator bill reconciliation.
+    Bill(i32),
     /// Anything else: an e-mail address (logins), a file type, a setting.
     Text(String),
 }
@@ -350,6 +365,7 @@ impl Target {
                 "import" => Target::Import(id(rest)?),
                 "thread" => Target::Thread(id(rest)?),
                 "cover_letter" => Target::CoverLetter(id(rest)?),
+                "bill" => Target::Bill(id(rest)?),
                 // Rows written before the targets were tidied: `fees:[1, 2]`.
                 "fees" => Target::Fees(
                     rest.trim_matches(['[', ']'])
@@ -390,6 +406,7 @@ impl Target {
             Target::Fees(list) if list.len() == 1 => format!("Ücret satırı {}", ids(list)),
             Target::Fees(list) => format!("Ücret satırları {}", ids(list)),
             Target::Month(m) => format!("Aylık ücretler, {}", m.label()),
+            Target::Bill(i) => format!("Operatör faturası mutabakatı #{i}"),
             Target::Text(t) => text_label(t),
         }
     }
@@ -483,6 +500,7 @@ mod tests {
             ("import:4", "Personel listesi yüklemesi #4"),
             ("thread:6", "Bildirim #6"),
             ("cover_letter:2", "Üst yazı #2"),
+            ("bill:3", "Operatör faturası mutabakatı #3"),
             ("fees:1,2", "Ücret satırları #1, #2"),
             ("fees:[1, 2]", "Ücret satırları #1, #2"),
             ("fees:9", "Ücret satırı #9"),

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit_log;
 pub mod audit_trail;
 pub mod batches;
+pub mod bill_reconciliation;
 pub mod billing;
 pub mod contact;
 pub mod cover_letters;

@@ -89,6 +89,8 @@ pub enum Record {
     Thread,
     /// An officer's cover letter (üst yazı), of one unit.
     CoverLetter,
+    /// A stored operator bill reconciliation.
+    BillReconciliation,
 }
 
 impl Record {
@@ -103,6 +105,7 @@ impl Record {
             Record::Unit => "unit",
             Record::Thread => "thread",
             Record::CoverLetter => "cover letter",
+            Record::BillReconciliation => "bill reconciliation",
         }
     }
 }
@@ -314,6 +317,10 @@ pub const ROUTES: &[Route] = &[
     get("/mali/aylik", FINANCE),
     post("/mali/aylik", FINANCE),
     get("/mali/aylik/{month}.{format}", FINANCE),
+    get("/mali/fatura-mutabakati", FINANCE),
+    post("/mali/fatura-mutabakati", FINANCE),
+    get("/mali/fatura-mutabakati/{id}", FINANCE).on(Record::BillReconciliation),
+    get("/mali/fatura-mutabakati/{id}/liste.{format}", FINANCE).on(Record::BillReconciliation),
     get("/mali/ucretler.{format}", FINANCE),
     // staff
     get("/bilgilerim", STAFF),

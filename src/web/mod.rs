@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod bill_reconciliation;
 pub mod billing;
 pub mod charts;
 pub mod contact;
@@ -184,6 +185,22 @@ fn finance_routes(cfg: &mut web::ServiceConfig) {
             .route("/aylik", web::get().to(billing::page))
             .route("/aylik", web::post().to(billing::act))
             .route("/aylik/{month}.{format}", web::get().to(billing::export))
+            .route(
+                "/fatura-mutabakati",
+                web::get().to(bill_reconciliation::list),
+            )
+            .route(
+                "/fatura-mutabakati",
+                web::post().to(bill_reconciliation::upload),
+            )
+            .route(
+                "/fatura-mutabakati/{id}",
+                web::get().to(bill_reconciliation::show),
+            )
+            .route(
+                "/fatura-mutabakati/{id}/liste.{format}",
+                web::get().to(bill_reconciliation::export),
+            )
             .route("/ucretler.{format}", web::get().to(finance::fees_export)),
     );
 }
@@ -325,6 +342,16 @@ mod tests {
             ),
             (fees_export("xlsx", "durum=paid"), "/mali/ucretler.{format}"),
             (fees_export("csv", ""), "/mali/ucretler.{format}"),
+            (BILL_RECONCILIATIONS.into(), "/mali/fatura-mutabakati"),
+            (
+                bill_reconciliation_upload("a+b/c="),
+                "/mali/fatura-mutabakati",
+            ),
+            (bill_reconciliation(7), "/mali/fatura-mutabakati/{id}"),
+            (
+                bill_reconciliation_export(7, "csv"),
+                "/mali/fatura-mutabakati/{id}/liste.{format}",
+            ),
             (ME.into(), "/bilgilerim"),
             (MY_CONTACT.into(), "/bilgilerim/iletisim"),
             (GUIDE.into(), "/bilgilendirme"),

@@ -841,3 +841,32 @@ impl World {
         }
     }
 }
+
+impl Browser {
+    /// A multipart upload of `bytes` as the `dosya` field with other text
+    /// `fields` before it, the CSRF token in the query.
+    pub async fn upload_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Page {
+        let token = self.token().await;
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        form = form.part("dosya", part);
+        Self::read(
+            self.client
+                .post(format!("{}{path}?csrf_token={token}", self.base))
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload"),
+        )
+        .await
+    }
+}

@@ -22,6 +22,7 @@ mod lifecycle;
 mod mail;
 mod matrix;
 mod operations;
+mod operator_bill;
 mod queue;
 mod registry;
 mod roles;

@@ -58,6 +58,8 @@ pub struct Matrix {
     imports: [Target; 2],
     threads: [Target; 2],
     letters: [Target; 2],
+    /// A stored operator bill reconciliation.
+    bill: i32,
 }
 
 impl Matrix {
@@ -83,6 +85,7 @@ impl Matrix {
             .map(|r| r.expect("import"));
         org.bill(BILLED_MONTH);
         let letters = [a, b].map(|unit| org.letter_in(unit));
+        let bill = org.reconciliation(BILLED_MONTH);
         let side = |ids: [i32; 2], owners: [Option<&'static str>; 2]| {
             [0, 1].map(|i| Target {
                 id: ids[i],
@@ -101,6 +104,7 @@ impl Matrix {
             staff: side(staff, [Some(STAFF_EMAIL), Some(STAFF2_EMAIL)]),
             imports: side(imports, [Some(OFFICER_A_EMAIL), Some(OFFICER_B_EMAIL)]),
             letters: side(letters, [None, None]),
+            bill,
             org,
             people,
         }
@@ -178,6 +182,7 @@ impl Matrix {
             Record::CoverLetter => self.letters.map(Some).to_vec(),
             Record::User => one(self.org.officer_a),
             Record::Unit => one(self.org.unit_a),
+            Record::BillReconciliation => one(self.bill),
         }
     }
 }
@@ -215,6 +220,19 @@ impl Org {
             created_at: self.now(),
         };
         db::cover_letters::insert(&mut self.conn(), &new).expect("letter")
+    }
+
+    /// A stored (empty) operator bill reconciliation of `month`.
+    fn reconciliation(&self, month: &str) -> i32 {
+        let new = db::bill_reconciliations::NewReconciliation {
+            operator: mobilimza::domain::staff::Operator::Turkcell,
+            month,
+            file_name: "fatura.csv",
+            uploaded_by: self.finance,
+            uploaded_at: self.now(),
+            totals: &Default::default(),
+        };
+        db::bill_reconciliations::create(&mut self.conn(), &new, &[]).expect("reconciliation")
     }
 
     /// A new batch holding request `id`.

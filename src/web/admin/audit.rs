@@ -134,6 +134,7 @@ fn target_link(t: &Target, roles: &[Role]) -> Option<String> {
         }
         Target::Month(m) if roles.contains(&Role::Finance) => Some(paths::billing_month(&m.key())),
         Target::Thread(id) if roles.contains(&Role::Reviewer) => Some(paths::thread(*id)),
+        Target::Bill(id) if roles.contains(&Role::Finance) => Some(paths::bill_reconciliation(*id)),
         _ => None,
     }
 }
