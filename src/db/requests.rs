@@ -340,11 +340,19 @@ macro_rules! narrowed {
                 };
             }
             Some(s) => {
-                q = q.filter(
-                    staff::search_name
-                        .like(format!("%{}%", super::staff::escape_like(&s)))
-                        .escape('\\'),
-                );
+                // Staff first, then their requests by `requests_staff`: as a
+                // plain join condition SQLite scans every request and looks
+                // up its staff row (15 times the work at 150 000 requests).
+                let named_staff = diesel::alias!(super::schema::staff as named_staff);
+                let named = named_staff
+                    .filter(
+                        named_staff
+                            .field(staff::search_name)
+                            .like(format!("%{}%", super::staff::escape_like(&s)))
+                            .escape('\\'),
+                    )
+                    .select(named_staff.field(staff::id));
+                q = q.filter(requests::staff_id.eq_any(named));
             }
         }
         q
