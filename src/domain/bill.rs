@@ -21,7 +21,9 @@ use rust_decimal::prelude::FromPrimitive;
 use super::billing::BillingMonth;
 use super::money::Money;
 use super::phone::Msisdn;
-use super::staff_import::{self, FileKind, XLSX_LIMITS, cell_text, decode_text, header_key};
+use super::staff_import::{
+    self, FileKind, XLSX_LIMITS, cell_text, decode_text, header_key, match_columns,
+};
 use super::text::lower_tr;
 use super::xlsx::{self, Cell};
 
@@ -300,31 +302,13 @@ fn fold(s: &str) -> String {
 }
 
 fn map_header(cells: &[Value]) -> Result<[usize; 3], BillError> {
-    // (column, synonym rank) of the best match per field so far.
-    let mut best: [Option<(usize, usize)>; 3] = [None; 3];
-    for (col, cell) in cells.iter().enumerate() {
-        let key = fold(&cell.text);
-        if key.is_empty() {
-            continue;
-        }
-        for (field, synonyms) in SYNONYMS.iter().enumerate() {
-            let Some(rank) = synonyms.iter().position(|s| fold(s) == key) else {
-                continue;
-            };
-            match best[field] {
-                Some((_, r)) if r == rank => {
-                    return Err(BillError::DuplicateColumn(COLUMNS[field]));
-                }
-                Some((_, r)) if r < rank => {}
-                _ => best[field] = Some((col, rank)),
-            }
-        }
-    }
-    match best {
-        [Some(n), Some(a), Some(p)] => Ok([n.0, a.0, p.0]),
+    let found = match_columns(cells.iter().map(|c| c.text.as_str()), &SYNONYMS, fold)
+        .map_err(|field| BillError::DuplicateColumn(COLUMNS[field]))?;
+    match found[..] {
+        [Some(n), Some(a), Some(p)] => Ok([n, a, p]),
         _ => Err(BillError::MissingColumns(
             (0..3)
-                .filter(|&f| best[f].is_none())
+                .filter(|&f| found[f].is_none())
                 .map(|f| COLUMNS[f])
                 .collect(),
         )),

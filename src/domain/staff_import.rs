@@ -250,37 +250,49 @@ pub(crate) fn header_key(s: &str) -> String {
         .collect()
 }
 
-/// Maps each field to the index of its column. Unknown columns (a "Sıra No",
-/// notes) are ignored.
-fn map_header<S: AsRef<str>>(cells: &[S]) -> Result<[Option<usize>; 11], ImportError> {
+/// For each field, the column whose header is its best-ranked synonym
+/// (`key` folds headers and synonyms alike); unknown columns are ignored.
+/// `Err(field)`: two columns name the same field equally well. Shared by
+/// every table the portal reads (staff lists, operator bills).
+pub(crate) fn match_columns<'a>(
+    headers: impl IntoIterator<Item = &'a str>,
+    synonyms: &[&[&str]],
+    key: fn(&str) -> String,
+) -> Result<Vec<Option<usize>>, usize> {
     // (column, synonym rank) of the best match per field so far.
-    let mut best: [Option<(usize, usize)>; 11] = [None; 11];
-    for (col, cell) in cells.iter().enumerate() {
-        let key = header_key(cell.as_ref());
-        if key.is_empty() {
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; synonyms.len()];
+    for (col, cell) in headers.into_iter().enumerate() {
+        let k = key(cell);
+        if k.is_empty() {
             continue;
         }
-        for (field, synonyms) in SYNONYMS.iter().enumerate() {
-            let Some(rank) = synonyms.iter().position(|s| header_key(s) == key) else {
+        for (field, names) in synonyms.iter().enumerate() {
+            let Some(rank) = names.iter().position(|s| key(s) == k) else {
                 continue;
             };
             match best[field] {
-                Some((_, r)) if r == rank => {
-                    return Err(ImportError::DuplicateColumn(TEMPLATE_HEADERS[field]));
-                }
+                Some((_, r)) if r == rank => return Err(field),
                 Some((_, r)) if r < rank => {}
                 _ => best[field] = Some((col, rank)),
             }
         }
     }
+    Ok(best.into_iter().map(|b| b.map(|(col, _)| col)).collect())
+}
+
+/// Maps each field to the index of its column. Unknown columns (a "Sıra No",
+/// notes) are ignored.
+fn map_header<S: AsRef<str>>(cells: &[S]) -> Result<[Option<usize>; 11], ImportError> {
+    let found = match_columns(cells.iter().map(AsRef::as_ref), &SYNONYMS, header_key)
+        .map_err(|field| ImportError::DuplicateColumn(TEMPLATE_HEADERS[field]))?;
     let missing: Vec<&'static str> = (0..SYNONYMS.len())
-        .filter(|&f| f != HAS_SIGNATURE && best[f].is_none())
+        .filter(|&f| f != HAS_SIGNATURE && found[f].is_none())
         .map(|f| TEMPLATE_HEADERS[f])
         .collect();
     if !missing.is_empty() {
         return Err(ImportError::MissingColumns(missing));
     }
-    Ok(best.map(|b| b.map(|(col, _)| col)))
+    Ok(std::array::from_fn(|f| found[f]))
 }
 
 // ---------------------------------------------------------------------------
