@@ -184,13 +184,24 @@ pub fn untariffed(
     use super::schema::{monthly_tariffs as mt, requests};
     let (start, end) = m.utc_bounds();
     let first = m.first_day();
-    let tariff = mt::table
-        .filter(mt::operator.eq(requests::operator))
-        .filter(mt::line_type.eq(requests::line_type))
+    // The few (operator, line type) pairs no tariff covers first: usually
+    // none, and then no request is read.
+    let tariffed: Vec<(Operator, LineType)> = mt::table
         .filter(mt::valid_from.le(first))
         .filter(mt::valid_to.is_null().or(mt::valid_to.ge(first)))
-        .select(mt::id);
-    let rows: Vec<(i32, String, String, String, Operator, LineType)> = requests::table
+        .select((mt::operator, mt::line_type))
+        .load(conn)?;
+    let missing: Vec<(Operator, LineType)> = Operator::ALL
+        .into_iter()
+        .flat_map(|o| LineType::ALL.into_iter().map(move |l| (o, l)))
+        .filter(|pair| !tariffed.contains(pair))
+        .collect();
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let operators: Vec<Operator> = missing.iter().map(|(o, _)| *o).collect();
+    let line_types: Vec<LineType> = missing.iter().map(|(_, l)| *l).collect();
+    let mut rows: Vec<(i32, String, String, String, Operator, LineType)> = requests::table
         .inner_join(staff::table)
         .inner_join(units::table)
         .filter(requests::activated_at.lt(end))
@@ -199,7 +210,8 @@ pub fn untariffed(
                 .is_null()
                 .or(requests::ended_at.ge(start)),
         )
-        .filter(diesel::dsl::not(diesel::dsl::exists(tariff)))
+        .filter(requests::operator.eq_any(operators))
+        .filter(requests::line_type.eq_any(line_types))
         .order(requests::id)
         .select((
             requests::id,
@@ -210,6 +222,7 @@ pub fn untariffed(
             requests::line_type,
         ))
         .load(conn)?;
+    rows.retain(|(.., operator, line_type)| missing.contains(&(*operator, *line_type)));
     Ok(rows
         .into_iter()
         .map(

@@ -102,7 +102,13 @@ macro_rules! filtered {
             q = q.filter(fee_accruals::accrued_on.le(d));
         }
         if let Some(p) = f.province_id {
-            q = q.filter(units::province_id.eq(p));
+            // As a subquery (aliased: some queries also join `units`), so
+            // the sums need no join.
+            let province_units = diesel::alias!(units as province_units);
+            let of_province = province_units
+                .filter(province_units.field(units::province_id).eq(p))
+                .select(province_units.field(units::id));
+            q = q.filter(fee_accruals::unit_id.eq_any(of_province));
         }
         if let Some(u) = f.unit_id {
             q = q.filter(fee_accruals::unit_id.eq(u));
@@ -167,8 +173,6 @@ pub fn figures(conn: &mut AnyConnection, f: &FeeFilter) -> QueryResult<Vec<Figur
     use diesel::dsl::{count_star, sql};
     use diesel::sql_types::BigInt;
     let grouped = fee_accruals::table
-        .inner_join(staff::table)
-        .inner_join(units::table)
         .group_by((fee_accruals::unit_id, fee_accruals::operator))
         .select((
             fee_accruals::unit_id,

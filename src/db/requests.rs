@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{request_history, requests, staff, units, users};
+use super::schema::{request_history, requests, staff, staff_names, units, users};
 use crate::domain::request::{DocsWay, Reason};
 use crate::domain::staff::{LineType, Operator};
 use crate::domain::workflow::State;
@@ -272,6 +272,17 @@ impl Filter {
             || self.staff_id.is_some()
             || self.flagged_only
     }
+
+    /// Whether only units narrow it (a province, a unit): then its tab
+    /// counts are sums of the kept per-unit counts.
+    pub fn narrows_only_units(&self) -> bool {
+        let units_only = Filter {
+            province_id: None,
+            unit_id: None,
+            ..self.clone()
+        };
+        !units_only.is_narrowed()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,14 +303,17 @@ pub enum Cursor {
 /// Applies every field of a [`Filter`] but the states to a boxed query over
 /// `requests ⋈ staff ⋈ units`: one definition for the page and its counts.
 macro_rules! narrowed {
-    ($query:expr, $filter:expr) => {{
+    ($query:expr, $filter:expr, $sqlite:expr) => {{
         let f: &Filter = $filter;
         let mut q = $query;
         if let Some(ids) = &f.unit_ids {
             q = q.filter(requests::unit_id.eq_any(ids.clone()));
         }
         if let Some(p) = f.province_id {
-            q = q.filter(units::province_id.eq(p));
+            let of_province = units::table
+                .filter(units::province_id.eq(p))
+                .select(units::id);
+            q = q.filter(requests::unit_id.eq_any(of_province));
         }
         if let Some(u) = f.unit_id {
             q = q.filter(requests::unit_id.eq(u));
@@ -332,31 +346,48 @@ macro_rules! narrowed {
             Some(s) if s.chars().all(|c| c.is_ascii_digit()) => {
                 // Up to 5 digits: a request number; 6 to 10: a request
                 // number or the start of a T.C. (which has 11).
-                let tckn = staff::tckn.like(format!("{s}%"));
+                let tckn = requests::staff_id.eq_any(
+                    staff::table
+                        .filter(staff::tckn.like(format!("{s}%")))
+                        .select(staff::id),
+                );
                 q = match s.parse::<i32>() {
                     Ok(id) if s.len() < 6 => q.filter(requests::id.eq(id)),
                     Ok(id) if s.len() < 11 => q.filter(requests::id.eq(id).or(tckn)),
                     _ => q.filter(tckn),
                 };
             }
+            // Only wildcards typed: no name to look for.
+            Some(s) if super::staff::name_fragment(&s).trim().is_empty() => {
+                q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+            }
             Some(s) => {
-                // Staff first, then their requests by `requests_staff`: as a
-                // plain join condition SQLite scans every request and looks
-                // up its staff row (15 times the work at 150 000 requests).
-                let named_staff = diesel::alias!(super::schema::staff as named_staff);
-                let named = named_staff
-                    .filter(
-                        named_staff
-                            .field(staff::search_name)
-                            .like(format!("%{}%", super::staff::escape_like(&s)))
-                            .escape('\\'),
+                let fragment = format!("%{}%", super::staff::name_fragment(&s));
+                q = if $sqlite {
+                    q.filter(
+                        requests::staff_id.eq_any(
+                            staff_names::table
+                                .filter(staff_names::search_name.like(fragment))
+                                .select(staff_names::rowid),
+                        ),
                     )
-                    .select(named_staff.field(staff::id));
-                q = q.filter(requests::staff_id.eq_any(named));
+                } else {
+                    q.filter(
+                        requests::staff_id.eq_any(
+                            staff::table
+                                .filter(staff::search_name.like(fragment))
+                                .select(staff::id),
+                        ),
+                    )
+                };
             }
         }
         q
     }};
+}
+
+fn is_sqlite(conn: &AnyConnection) -> bool {
+    matches!(conn, AnyConnection::Sqlite(_))
 }
 
 /// One page of lines by keyset on the id, from `cursor`, in `order` (a page
@@ -370,9 +401,36 @@ pub fn page(
     cursor: Cursor,
     limit: i64,
 ) -> QueryResult<Vec<Line>> {
-    let base = requests::table
+    let mut q = narrowed!(
+        requests::table.select(requests::id).into_boxed(),
+        f,
+        is_sqlite(conn)
+    );
+    if !f.states.is_empty() {
+        q = q.filter(requests::state.eq_any(f.states.clone()));
+    }
+    let newest = order == Order::NewestFirst;
+    let backwards = matches!(cursor, Cursor::Before(_));
+    q = match cursor {
+        Cursor::First => q,
+        Cursor::After(a) if newest => q.filter(requests::id.lt(a)),
+        Cursor::After(a) => q.filter(requests::id.gt(a)),
+        Cursor::Before(b) if newest => q.filter(requests::id.gt(b)),
+        Cursor::Before(b) => q.filter(requests::id.lt(b)),
+    };
+    let descending = newest != backwards;
+    q = if descending {
+        q.order(requests::id.desc())
+    } else {
+        q.order(requests::id.asc())
+    };
+    // The page's ids first, from the indexes alone where the filter allows;
+    // then only those rows with their staff and unit.
+    let ids: Vec<i32> = q.limit(limit).load(conn)?;
+    let mut lines: Vec<Line> = requests::table
         .inner_join(staff::table)
         .inner_join(units::table)
+        .filter(requests::id.eq_any(&ids))
         .select((
             requests::id,
             requests::version,
@@ -389,26 +447,9 @@ pub fn page(
             units::name,
             units::province_id,
         ))
-        .into_boxed();
-    let mut q = narrowed!(base, f);
-    if !f.states.is_empty() {
-        q = q.filter(requests::state.eq_any(f.states.clone()));
-    }
-    let newest = order == Order::NewestFirst;
-    let backwards = matches!(cursor, Cursor::Before(_));
-    q = match cursor {
-        Cursor::First => q,
-        Cursor::After(a) if newest => q.filter(requests::id.lt(a)),
-        Cursor::After(a) => q.filter(requests::id.gt(a)),
-        Cursor::Before(b) if newest => q.filter(requests::id.gt(b)),
-        Cursor::Before(b) => q.filter(requests::id.lt(b)),
-    };
-    q = if newest != backwards {
-        q.order(requests::id.desc())
-    } else {
-        q.order(requests::id.asc())
-    };
-    let mut lines: Vec<Line> = q.limit(limit).load(conn)?;
+        .load(conn)?;
+    // In the order of the ids, read the way the user goes.
+    lines.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
     if backwards {
         lines.reverse();
     }
@@ -418,21 +459,20 @@ pub fn page(
 /// How many requests of `f` (its states aside) are in each state, and how
 /// many of them are flagged: the tab counts of a narrowed list.
 pub fn counts_for(conn: &mut AnyConnection, f: &Filter) -> QueryResult<(Vec<(State, i64)>, i64)> {
+    use diesel::dsl::{count_star, sql};
+    use diesel::sql_types::BigInt;
+    // One pass: per state, how many and how many of them flagged.
     let base = requests::table
-        .inner_join(staff::table)
-        .inner_join(units::table)
         .group_by(requests::state)
-        .select((requests::state, diesel::dsl::count_star()))
+        .select((
+            requests::state,
+            count_star(),
+            sql::<BigInt>("CAST(SUM(CASE WHEN requests.flagged THEN 1 ELSE 0 END) AS BIGINT)"),
+        ))
         .into_boxed();
-    let counts = narrowed!(base, f).load(conn)?;
-    let flagged_base = requests::table
-        .inner_join(staff::table)
-        .inner_join(units::table)
-        .filter(requests::flagged.eq(true))
-        .count()
-        .into_boxed();
-    let flagged = narrowed!(flagged_base, f).get_result(conn)?;
-    Ok((counts, flagged))
+    let rows: Vec<(State, i64, i64)> = narrowed!(base, f, is_sqlite(conn)).load(conn)?;
+    let flagged = rows.iter().map(|(_, _, flagged)| flagged).sum();
+    Ok((rows.into_iter().map(|(s, n, _)| (s, n)).collect(), flagged))
 }
 
 /// How many requests are in each state (for the queue tabs), optionally only
@@ -468,11 +508,16 @@ pub fn counts_by_state(
     Ok(counts)
 }
 
-pub fn count_flagged(conn: &mut AnyConnection) -> QueryResult<i64> {
-    requests::table
+/// Requests reported as "not mine", in `unit_ids` or in every unit.
+pub fn count_flagged(conn: &mut AnyConnection, unit_ids: Option<&[i32]>) -> QueryResult<i64> {
+    let mut q = requests::table
         .filter(requests::flagged.eq(true))
         .count()
-        .get_result(conn)
+        .into_boxed();
+    if let Some(ids) = unit_ids {
+        q = q.filter(requests::unit_id.eq_any(ids.to_vec()));
+    }
+    q.get_result(conn)
 }
 
 /// Requests in `unit_ids` that wait for the officer to send operator documents.

@@ -118,6 +118,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// SQLite only: the trigram full-text index of `staff.search_name`
+    /// (FTS5, kept by triggers), so a name fragment is found without reading
+    /// every staff row. PostgreSQL indexes `staff.search_name` itself
+    /// (pg_trgm).
+    staff_names (rowid) {
+        rowid -> Integer,
+        search_name -> Text,
+    }
+}
+
+diesel::table! {
     batches (id) {
         id -> Integer,
         created_at -> Timestamp,
@@ -489,6 +500,7 @@ diesel::joinable!(bill_reconciliations -> users (uploaded_by));
 diesel::joinable!(bill_reconciliation_lines -> bill_reconciliations (reconciliation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    staff_names,
     provinces,
     units,
     users,

@@ -219,6 +219,13 @@ pub fn search(
     query.limit(limit).load(conn)
 }
 
+/// A name search's fragment for `LIKE '%…%'`: the folded text without `%`
+/// and `_` (no name holds them), so no ESCAPE clause is needed, which
+/// SQLite's trigram index would not serve.
+pub fn name_fragment(folded: &str) -> String {
+    folded.chars().filter(|c| !matches!(c, '%' | '_')).collect()
+}
+
 pub fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")

@@ -72,26 +72,36 @@ pub fn find(conn: &mut AnyConnection, id: i32) -> QueryResult<Option<Unit>> {
 
 /// All units ordered by province plate code, then Turkish alphabetical name.
 pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<UnitRow>> {
-    let rows: Vec<(Unit, String)> = units::table
+    rows(conn, None)
+}
+
+/// The units `ids` (a reader's own), in the order of [`list`].
+pub fn list_of(conn: &mut AnyConnection, ids: &[i32]) -> QueryResult<Vec<UnitRow>> {
+    rows(conn, Some(ids))
+}
+
+fn rows(conn: &mut AnyConnection, ids: Option<&[i32]>) -> QueryResult<Vec<UnitRow>> {
+    let mut q = units::table
         .inner_join(provinces::table)
         .select((Unit::as_select(), provinces::name))
-        .load(conn)?;
-    let counts: Vec<(i32, i64)> = user_units::table
+        .into_boxed();
+    let mut counted = user_units::table
         .group_by(user_units::unit_id)
         .select((user_units::unit_id, diesel::dsl::count_star()))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = ids {
+        q = q.filter(units::id.eq_any(ids.to_vec()));
+        counted = counted.filter(user_units::unit_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(Unit, String)> = q.load(conn)?;
+    let counts: std::collections::HashMap<i32, i64> =
+        counted.load::<(i32, i64)>(conn)?.into_iter().collect();
     let mut out: Vec<UnitRow> = rows
         .into_iter()
-        .map(|(unit, province)| {
-            let officers = counts
-                .iter()
-                .find(|(id, _)| *id == unit.id)
-                .map_or(0, |(_, n)| *n);
-            UnitRow {
-                unit,
-                province,
-                officers,
-            }
+        .map(|(unit, province)| UnitRow {
+            officers: counts.get(&unit.id).copied().unwrap_or(0),
+            unit,
+            province,
         })
         .collect();
     out.sort_by_cached_key(|r| {
@@ -180,6 +190,27 @@ pub fn choices(
     let mut rows: Vec<(i32, String)> = q.load(conn)?;
     rows.sort_by_cached_key(|(_, name)| crate::domain::text::sort_key(name));
     Ok(rows)
+}
+
+/// Ids of the units in `province` (if given), equal to `unit` (if given) and
+/// among `scope` (if given).
+pub fn ids_within(
+    conn: &mut AnyConnection,
+    province: Option<i32>,
+    unit: Option<i32>,
+    scope: Option<&[i32]>,
+) -> QueryResult<Vec<i32>> {
+    let mut q = units::table.select(units::id).into_boxed();
+    if let Some(p) = province {
+        q = q.filter(units::province_id.eq(p));
+    }
+    if let Some(u) = unit {
+        q = q.filter(units::id.eq(u));
+    }
+    if let Some(ids) = scope {
+        q = q.filter(units::id.eq_any(ids.to_vec()));
+    }
+    q.load(conn)
 }
 
 /// (id, province id, name) of every unit, unsorted: for naming groups.

@@ -4,6 +4,8 @@
 //! by unit and operator, signatures that started or stopped), closing a
 //! month and the audited export.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 
 use super::{Actor, ServiceError, ServiceResult, audit};
@@ -121,17 +123,6 @@ pub fn unbilled_rows(
     Ok(db::billing::untariffed(conn, month)?)
 }
 
-fn group(groups: &mut Vec<(String, Sums)>, key: String, list: i64, billed: i64) {
-    match groups.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, s)) => s.add(list, billed),
-        None => {
-            let mut s = Sums::default();
-            s.add(list, billed);
-            groups.push((key, s));
-        }
-    }
-}
-
 /// The month's lines with totals, groups and changes.
 pub fn month_report(conn: &mut AnyConnection, month: BillingMonth) -> ServiceResult<MonthReport> {
     let key = month.key();
@@ -148,33 +139,35 @@ pub fn month_report(conn: &mut AnyConnection, month: BillingMonth) -> ServiceRes
             .collect(),
         unbilled: unbilled(conn, month)?,
     };
+    let mut by_unit: HashMap<String, Sums> = HashMap::new();
+    let mut by_operator: HashMap<String, Sums> = HashMap::new();
     for l in db::billing::lines(conn, &key)? {
-        report.add(&l);
+        report.total.add(l.list_kurus, l.billed_kurus);
+        by_unit
+            .entry(l.unit.clone())
+            .or_default()
+            .add(l.list_kurus, l.billed_kurus);
+        by_operator
+            .entry(format!("{} · {}", l.operator.label(), l.line_type.label()))
+            .or_default()
+            .add(l.list_kurus, l.billed_kurus);
+        let who = || format!("{} {} (#{})", l.first_name, l.last_name, l.request_id);
+        if l.started {
+            report.started.push(who());
+        }
+        if l.stopped {
+            report.stopped.push(who());
+        }
     }
-    report.by_unit.sort_by_cached_key(|(k, _)| sort_key(k));
-    report.by_operator.sort_by_cached_key(|(k, _)| sort_key(k));
+    report.by_unit = in_turkish_order(by_unit);
+    report.by_operator = in_turkish_order(by_operator);
     Ok(report)
 }
 
-impl MonthReport {
-    fn add(&mut self, l: &Line) {
-        self.total.add(l.list_kurus, l.billed_kurus);
-        group(
-            &mut self.by_unit,
-            l.unit.clone(),
-            l.list_kurus,
-            l.billed_kurus,
-        );
-        let op = format!("{} · {}", l.operator.label(), l.line_type.label());
-        group(&mut self.by_operator, op, l.list_kurus, l.billed_kurus);
-        let who = format!("{} {} (#{})", l.first_name, l.last_name, l.request_id);
-        if l.started {
-            self.started.push(who.clone());
-        }
-        if l.stopped {
-            self.stopped.push(who);
-        }
-    }
+fn in_turkish_order(groups: HashMap<String, Sums>) -> Vec<(String, Sums)> {
+    let mut groups: Vec<(String, Sums)> = groups.into_iter().collect();
+    groups.sort_by_cached_key(|(k, _)| sort_key(k));
+    groups
 }
 
 /// Closes a run month in one transaction and audits it. `false` when the

@@ -81,21 +81,6 @@ pub struct FeeReport {
     pub units: Vec<(i32, String)>,
 }
 
-fn add_to(
-    groups: &mut Vec<(String, Totals)>,
-    key: String,
-    (n, net, kdv, gross): (i64, i64, i64, i64),
-) {
-    match groups.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, t)) => t.add_many(n, net, kdv, gross),
-        None => {
-            let mut t = Totals::default();
-            t.add_many(n, net, kdv, gross);
-            groups.push((key, t));
-        }
-    }
-}
-
 /// The filtered fees' totals and groups, and their first `limit` lines.
 pub fn report(
     conn: &mut AnyConnection,
@@ -112,7 +97,7 @@ pub fn report(
         (None, None) => Vec::new(),
     };
     let mut total = Totals::default();
-    let mut groups: Vec<(String, Totals)> = Vec::new();
+    let mut groups: std::collections::HashMap<String, Totals> = Default::default();
     let names: std::collections::HashMap<i32, (i32, String)> = db::units::placed(conn)?
         .into_iter()
         .map(|(id, province, name)| (id, (province, name)))
@@ -128,8 +113,9 @@ pub fn report(
                 .find(|p| p.id == province)
                 .map_or(String::new(), |p| p.name.clone()),
         };
-        add_to(&mut groups, key, (n, net, kdv, gross));
+        groups.entry(key).or_default().add_many(n, net, kdv, gross);
     }
+    let mut groups: Vec<(String, Totals)> = groups.into_iter().collect();
     groups.sort_by_cached_key(|(k, _)| sort_key(k));
     let more = lines.len() as i64 > limit;
     lines.truncate(limit.max(0) as usize);

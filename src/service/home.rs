@@ -117,7 +117,7 @@ fn reviewer_waiting(
             crate::paths::review_tab(State::SmsHold.code()),
         ));
     }
-    let flagged = db::requests::count_flagged(conn)?;
+    let flagged = db::requests::count_flagged(conn, None)?;
     if flagged > 0 {
         out.push((
             format!("{flagged} talep personel tarafından \"bilgim dışında\" olarak bildirildi."),

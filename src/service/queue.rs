@@ -64,19 +64,8 @@ pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> Se
         (None, None, Some(u)) => db::units::choices(conn, None, Some(&[u]))?,
         (None, None, None) => Vec::new(),
     };
-    let (counts, flagged) = if filter.is_narrowed() {
-        let (counts, flagged) = db::requests::counts_for(conn, &filter)?;
-        (counts, if q.scope.is_none() { flagged } else { 0 })
-    } else {
-        let flagged = match q.scope {
-            None => db::requests::count_flagged(conn)?,
-            Some(_) => 0,
-        };
-        (
-            db::requests::counts_by_state(conn, q.scope.as_deref(), None)?,
-            flagged,
-        )
-    };
+    let (counts, flagged) = tab_counts(conn, &filter)?;
+    let flagged = if q.scope.is_none() { flagged } else { 0 };
     Ok(Queue {
         lines,
         has_prev,
@@ -87,6 +76,32 @@ pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> Se
         waiting: waiting(conn, q.scope.as_deref(), now)?,
         units,
     })
+}
+
+/// The tabs' counts per state and the count of flagged requests. Without a
+/// filter, or narrowed only to units (a province, a unit), they are read
+/// from the counts kept per unit, so the cost does not grow with the number
+/// of requests; any other filter is counted over the matching requests.
+fn tab_counts(
+    conn: &mut AnyConnection,
+    filter: &Filter,
+) -> ServiceResult<(Vec<(State, i64)>, i64)> {
+    if !filter.narrows_only_units() {
+        return Ok(db::requests::counts_for(conn, filter)?);
+    }
+    let units = match (filter.province_id, filter.unit_id) {
+        (None, None) => filter.unit_ids.clone(),
+        (province, unit) => Some(db::units::ids_within(
+            conn,
+            province,
+            unit,
+            filter.unit_ids.as_deref(),
+        )?),
+    };
+    Ok((
+        db::requests::counts_by_state(conn, units.as_deref(), None)?,
+        db::requests::count_flagged(conn, units.as_deref())?,
+    ))
 }
 
 /// Officers: documents they are to send; reviewers: holds ending within the

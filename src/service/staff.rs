@@ -78,8 +78,8 @@ pub type Record = (Staff, Option<i32>, Vec<HistoryRow>);
 
 /// The actor's active units, for the unit fields of the forms.
 pub fn units_of(conn: &mut AnyConnection, actor: &Actor) -> ServiceResult<Vec<UnitRow>> {
-    let mut units = db::units::list(conn)?;
-    units.retain(|u| actor.unit_ids.contains(&u.unit.id) && u.unit.active);
+    let mut units = db::units::list_of(conn, &actor.unit_ids)?;
+    units.retain(|u| u.unit.active);
     Ok(units)
 }
 
@@ -98,9 +98,7 @@ pub fn search(
         _ => actor.unit_ids.clone(),
     };
     let found = db::staff::search(conn, &scope, text, limit)?;
-    let mut units = db::units::list(conn)?;
-    units.retain(|u| actor.unit_ids.contains(&u.unit.id));
-    Ok((found, units))
+    Ok((found, db::units::list_of(conn, &actor.unit_ids)?))
 }
 
 /// A record of the actor's units, or `None` (another unit's record does not

@@ -266,3 +266,67 @@ async fn the_kept_counts_stay_in_step_with_every_change() {
         1
     );
 }
+
+/// The name search reads an index of the folded names (SQLite: FTS5
+/// trigrams kept by triggers; PostgreSQL: pg_trgm on the column). After the
+/// officer renames a staff member through the form, the queue finds their
+/// request by the new name and no longer by the old one; the tabs count it.
+#[tokio::test]
+async fn a_renamed_staff_member_is_found_by_the_new_name_only() {
+    let w = spawn_world().await;
+    let staff = w
+        .app
+        .add_staff(w.app.unit_a, 61, "Gül", "Yılmazer", "gul@kurum.gov.tr");
+    let id = w.app.add_request(staff, State::Submitted, w.app.officer_a);
+    let found = |body: &str| body.contains(&format!("#{id}</a>"));
+
+    let page = w.reviewer.get("/inceleme?q=YILMAZ").await;
+    assert!(
+        found(&page.body),
+        "found by a folded fragment: {}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("İnceleme bekleyen <span class=\"count\">1</span>"),
+        "{}",
+        page.body
+    );
+
+    let tc = crate::helpers::tckn(61);
+    let unit = w.app.unit_a.to_string();
+    let r = w
+        .officer
+        .post(
+            &format!("/personel/{staff}"),
+            &[
+                ("tckn", tc.as_str()),
+                ("first_name", "Gül"),
+                ("last_name", "Şahinoğlu"),
+                ("sicil_no", "61"),
+                ("title", "Uzman"),
+                ("email", "gul@kurum.gov.tr"),
+                ("phone", "0532 000 00 61"),
+                ("operator", "turkcell"),
+                ("line_type", "faturali"),
+                ("unit_id", unit.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let old = w.reviewer.get("/inceleme?q=y%C4%B1lmaz").await;
+    assert!(!found(&old.body), "the old name no longer finds it");
+    assert!(old.body.contains("Bu görünümde talep yok."), "{}", old.body);
+    let new = w.reviewer.get("/inceleme?q=%C5%9Fahino%C4%9Flu").await;
+    assert!(found(&new.body), "the new name finds it: {}", new.body);
+    assert!(new.body.contains("1 talep."), "{}", new.body);
+    // Wildcards typed into the box are not wildcards: "%" alone finds nobody.
+    let wild = w.reviewer.get("/inceleme?q=%25").await;
+    assert!(!found(&wild.body));
+    assert!(
+        wild.body.contains("Bu görünümde talep yok."),
+        "{}",
+        wild.body
+    );
+}

@@ -1,0 +1,1 @@
+DROP INDEX staff_search_name_trgm;
