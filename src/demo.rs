@@ -190,6 +190,7 @@ fn seed_with(
         .map_err(anyhow::Error::from)?;
         Ok::<_, SeedError>(report)
     })?;
+    db::staff::fill_sort_names(conn)?;
     db::demo_scale::analyze(conn)?;
     Ok((logins, Some(report)))
 }
@@ -294,6 +295,7 @@ fn seed_staff_and_requests(
             line_type: LineType::Faturali,
             has_signature: *state == Some(State::Active),
             search_name: &search,
+            sort_name: db::staff::sort_name(first, last),
             updated_at: now,
         };
         let staff_id = db::staff::insert(conn, &values, now)?;

@@ -68,7 +68,8 @@ impl Table {
             Table::UserUnits => "user_units (user_id, unit_id)",
             Table::Staff => {
                 "staff (id, tckn, first_name, last_name, sicil_no, title, unit_id, email, phone, \
-                 operator, line_type, has_signature, search_name, created_at, updated_at)"
+                 operator, line_type, has_signature, search_name, created_at, updated_at, \
+                 sort_name)"
             }
             Table::Batches => "batches (id, created_at, created_by)",
             Table::Requests => {

@@ -103,6 +103,7 @@ impl ManageConnection for Manager {
 pub fn open(url: &DatabaseUrl) -> anyhow::Result<DbPool> {
     let mut conn = connect(url).map_err(|e| anyhow::anyhow!("veritabanına bağlanılamadı: {e}"))?;
     let applied = run_migrations(&mut conn)?;
+    staff::fill_sort_names(&mut conn)?;
     refresh_statistics(&mut conn, applied > 0)?;
     drop(conn);
     let max = if url.is_sqlite() { 4 } else { 10 };

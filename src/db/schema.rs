@@ -114,6 +114,7 @@ diesel::table! {
         search_name -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sort_name -> Text,
     }
 }
 

@@ -59,7 +59,15 @@ pub struct StaffValues<'a> {
     pub line_type: LineType,
     pub has_signature: bool,
     pub search_name: &'a str,
+    /// [`sort_name`] of the first and last name.
+    pub sort_name: String,
     pub updated_at: NaiveDateTime,
+}
+
+/// What a record stores to be listed in Turkish order: the sort code of
+/// "first last", as the list shows the name.
+pub fn sort_name(first: &str, last: &str) -> String {
+    crate::domain::text::sort_code(&format!("{first} {last}"))
 }
 
 pub fn values<'a>(
@@ -81,6 +89,7 @@ pub fn values<'a>(
         line_type: v.line_type,
         has_signature: v.has_signature,
         search_name,
+        sort_name: sort_name(&v.first_name, &v.last_name),
         updated_at: now,
     }
 }
@@ -190,33 +199,115 @@ pub fn conflicts(
     ))
 }
 
-/// Staff of `unit_ids` whose name contains `q` (Turkish-folded) or whose TC
-/// starts with it, with their unit name; sorted in Turkish order by the caller.
-pub fn search(
+/// Where a page of the staff list starts: at the top, after a record or
+/// (going back) before one, by (sort code, id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keyset {
+    First,
+    After(String, i32),
+    Before(String, i32),
+}
+
+/// The sort code of record `id` if it is in `unit_ids`: where a page starts.
+pub fn sort_position(
+    conn: &mut AnyConnection,
+    unit_ids: &[i32],
+    id: i32,
+) -> QueryResult<Option<String>> {
+    staff::table
+        .filter(staff::id.eq(id))
+        .filter(staff::unit_id.eq_any(unit_ids))
+        .select(staff::sort_name)
+        .first(conn)
+        .optional()
+}
+
+/// A page of the staff of `unit_ids` whose name contains `q` (folded) or
+/// whose T.C. starts with it, in Turkish order, with their unit names: at
+/// most `limit` from `from`, in reading order. The page's (sort code, id)
+/// come from the (unit, sort code, id) index alone (for one unit in its
+/// order; for several, the units' index entries sorted); then only those rows
+/// are read.
+pub fn page(
     conn: &mut AnyConnection,
     unit_ids: &[i32],
     q: &str,
+    from: &Keyset,
     limit: i64,
 ) -> QueryResult<Vec<(Staff, String)>> {
-    let mut query = staff::table
-        .inner_join(units::table)
-        .filter(staff::unit_id.eq_any(unit_ids))
-        .select((Staff::as_select(), units::name))
-        .into_boxed();
     let folded = crate::domain::staff::search_key(q);
+    let backwards = matches!(from, Keyset::Before(..));
+    let mut ids = staff::table
+        .filter(staff::unit_id.eq_any(unit_ids))
+        .select((staff::sort_name, staff::id))
+        .into_boxed();
     if !folded.is_empty() {
-        let digits = folded.chars().all(|c| c.is_ascii_digit());
-        if digits {
-            query = query.filter(staff::tckn.like(format!("{folded}%")));
+        ids = if folded.chars().all(|c| c.is_ascii_digit()) {
+            ids.filter(staff::tckn.like(format!("{folded}%")))
         } else {
-            query = query.filter(
+            ids.filter(
                 staff::search_name
                     .like(format!("%{}%", escape_like(&folded)))
                     .escape('\\'),
-            );
-        }
+            )
+        };
     }
-    query.limit(limit).load(conn)
+    ids = match from {
+        Keyset::First => ids,
+        Keyset::After(code, id) => ids.filter(
+            staff::sort_name
+                .gt(code.clone())
+                .or(staff::sort_name.eq(code.clone()).and(staff::id.gt(id))),
+        ),
+        Keyset::Before(code, id) => ids.filter(
+            staff::sort_name
+                .lt(code.clone())
+                .or(staff::sort_name.eq(code.clone()).and(staff::id.lt(id))),
+        ),
+    };
+    ids = if backwards {
+        ids.order((staff::sort_name.desc(), staff::id.desc()))
+    } else {
+        ids.order((staff::sort_name.asc(), staff::id.asc()))
+    };
+    let mut keys: Vec<(String, i32)> = ids.limit(limit).load(conn)?;
+    if backwards {
+        keys.reverse();
+    }
+    let ids: Vec<i32> = keys.iter().map(|(_, id)| *id).collect();
+    let mut rows: Vec<(Staff, String)> = staff::table
+        .inner_join(units::table)
+        .filter(staff::id.eq_any(&ids))
+        .select((Staff::as_select(), units::name))
+        .load(conn)?;
+    rows.sort_by_key(|(s, _)| ids.iter().position(|id| *id == s.id));
+    Ok(rows)
+}
+
+/// Records whose sort code is not stored yet (written before the column
+/// existed, or bulk-loaded by the scale demo): fills it, 1 000 records per
+/// transaction. Returns how many.
+pub fn fill_sort_names(conn: &mut AnyConnection) -> QueryResult<usize> {
+    let mut filled = 0;
+    loop {
+        let batch: Vec<(i32, String, String)> = staff::table
+            .filter(staff::sort_name.eq(""))
+            .select((staff::id, staff::first_name, staff::last_name))
+            .limit(1000)
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(filled);
+        }
+        filled += batch.len();
+        super::transaction(conn, |conn| {
+            for (id, first, last) in &batch {
+                diesel::update(staff::table.find(id))
+                    .set(staff::sort_name.eq(sort_name(first, last)))
+                    .execute(conn)?;
+            }
+            QueryResult::Ok(())
+        })?;
+    }
 }
 
 /// A name search's fragment for `LIKE '%…%'`: the folded text without `%`
@@ -265,6 +356,7 @@ pub struct Anonymous<'a> {
     pub phone: &'a str,
     pub has_signature: bool,
     pub search_name: &'a str,
+    pub sort_name: String,
     pub updated_at: NaiveDateTime,
 }
 

@@ -634,6 +634,7 @@ fn write_staff(
             Lit::Owned(search_key(&name)),
             Lit::Time(p.since),
             Lit::Time(now),
+            Lit::Owned(db::staff::sort_name(p.first, p.last)),
         ];
         bulk.row(conn, &row)?;
     }

@@ -189,6 +189,7 @@ fn apply(conn: &mut AnyConnection, report: &mut Report, now: NaiveDateTime) -> S
             phone: "",
             has_signature: false,
             search_name: &search,
+            sort_name: db::staff::sort_name(kvkk::FIRST_NAME, &last_name),
             updated_at: now,
         };
         db::staff::anonymise(conn, id, &values)?;

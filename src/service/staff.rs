@@ -5,7 +5,12 @@
 use chrono::NaiveDateTime;
 
 use super::{Actor, ServiceResult, audit};
-use crate::db::{self, AnyConnection, contact::HistoryRow, staff::Staff, units::UnitRow};
+use crate::db::{
+    self, AnyConnection,
+    contact::HistoryRow,
+    staff::{Keyset, Staff},
+    units::UnitRow,
+};
 use crate::domain::audit::{AuditAction, target};
 use crate::domain::kvkk;
 use crate::domain::staff::ValidStaff;
@@ -70,9 +75,6 @@ pub fn save(
     })
 }
 
-/// Staff with their unit's name, and the units to filter by.
-pub type Found = (Vec<(Staff, String)>, Vec<UnitRow>);
-
 /// A record with its open request and its contact history.
 pub type Record = (Staff, Option<i32>, Vec<HistoryRow>);
 
@@ -83,22 +85,66 @@ pub fn units_of(conn: &mut AnyConnection, actor: &Actor) -> ServiceResult<Vec<Un
     Ok(units)
 }
 
-/// Staff of the actor's units (or of one of them, `unit`) matching `text`
-/// (name fragment or T.C. prefix), at most `limit`, with their unit names;
-/// and the actor's units for the filter.
-pub fn search(
+/// Where a page of the staff list starts: at the top, after or (going
+/// back) before record `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    First,
+    After(i32),
+    Before(i32),
+}
+
+/// One page of the staff list.
+pub struct StaffPage {
+    /// Staff with their unit's name, in Turkish alphabetical order.
+    pub rows: Vec<(Staff, String)>,
+    pub has_prev: bool,
+    pub has_next: bool,
+    /// The actor's units, for the filter.
+    pub units: Vec<UnitRow>,
+}
+
+/// A page of `limit` staff of the actor's units (or of one of them, `unit`)
+/// matching `text` (name fragment or T.C. prefix), from `from`. A record
+/// outside those units as the starting point means the first page.
+pub fn page(
     conn: &mut AnyConnection,
     actor: &Actor,
     unit: Option<i32>,
     text: &str,
+    from: Start,
     limit: i64,
-) -> ServiceResult<Found> {
+) -> ServiceResult<StaffPage> {
     let scope = match unit {
         Some(u) if actor.unit_ids.contains(&u) => vec![u],
         _ => actor.unit_ids.clone(),
     };
-    let found = db::staff::search(conn, &scope, text, limit)?;
-    Ok((found, db::units::list_of(conn, &actor.unit_ids)?))
+    let at = |conn: &mut AnyConnection, id| db::staff::sort_position(conn, &scope, id);
+    let keyset = match from {
+        Start::First => Keyset::First,
+        Start::After(id) => at(conn, id)?.map_or(Keyset::First, |code| Keyset::After(code, id)),
+        Start::Before(id) => at(conn, id)?.map_or(Keyset::First, |code| Keyset::Before(code, id)),
+    };
+    let mut rows = db::staff::page(conn, &scope, text, &keyset, limit + 1)?;
+    let more = rows.len() as i64 > limit;
+    if more {
+        // The extra record is the far end: the last one, or going back the first.
+        match keyset {
+            Keyset::Before(..) => drop(rows.remove(0)),
+            _ => rows.truncate(limit as usize),
+        }
+    }
+    let (has_prev, has_next) = match keyset {
+        Keyset::First => (false, more),
+        Keyset::After(..) => (true, more),
+        Keyset::Before(..) => (more, true),
+    };
+    Ok(StaffPage {
+        rows,
+        has_prev,
+        has_next,
+        units: db::units::list_of(conn, &actor.unit_ids)?,
+    })
 }
 
 /// A record of the actor's units, or `None` (another unit's record does not

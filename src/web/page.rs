@@ -111,6 +111,27 @@ pub fn render_status(tpl: &impl Template, status: StatusCode) -> Result<HttpResp
         .body(html))
 }
 
+/// The "previous" and "next" links of a list paged by keyset: `base` with
+/// the list's other parameters (`rest`, URL-encoded) and `once=` the first
+/// shown id or `sonra=` the last one, where there is such a page.
+pub fn keyset_links(
+    base: &str,
+    rest: &str,
+    shown: Option<(i32, i32)>,
+    has_prev: bool,
+    has_next: bool,
+) -> (Option<String>, Option<String>) {
+    let sep = if rest.is_empty() { "" } else { "&" };
+    let link = |key: &str, id: i32| format!("{base}?{rest}{sep}{key}={id}");
+    let prev = shown
+        .filter(|_| has_prev)
+        .map(|(first, _)| link("once", first));
+    let next = shown
+        .filter(|_| has_next)
+        .map(|(_, last)| link("sonra", last));
+    (prev, next)
+}
+
 /// POST → redirect → GET.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -13,7 +13,7 @@ use super::errors::AppError;
 use super::export::{csv_bytes, download, xlsx_bytes};
 use super::forms::FormData;
 use super::identity::CurrentUser;
-use super::page::{Page, render, see_other};
+use super::page::{Page, keyset_links, render, see_other};
 use super::requests::ActionForm;
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
@@ -301,20 +301,14 @@ fn page_links(
     base: &str,
     found: &Queue,
 ) -> (Option<String>, Option<String>) {
-    let rest = q.without_cursor(tab.code());
-    let sep = if rest.is_empty() { "" } else { "&" };
-    let link = |key: &str, id: i32| format!("{base}?{rest}{sep}{key}={id}");
-    let prev = found
-        .lines
-        .first()
-        .filter(|_| found.has_prev)
-        .map(|l| link("once", l.id));
-    let next = found
-        .lines
-        .last()
-        .filter(|_| found.has_next)
-        .map(|l| link("sonra", l.id));
-    (prev, next)
+    let shown = found.lines.first().zip(found.lines.last());
+    keyset_links(
+        base,
+        &q.without_cursor(tab.code()),
+        shown.map(|(first, last)| (first.id, last.id)),
+        found.has_prev,
+        found.has_next,
+    )
 }
 
 fn list_base(reviewer: bool) -> &'static str {

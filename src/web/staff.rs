@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::admin::parse_id;
 use super::errors::AppError;
 use super::forms::{Form, FormErrors, checked};
-use super::page::{Page, render, render_status, see_other};
+use super::page::{Page, keyset_links, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::db::{staff::Staff, units::UnitRow};
@@ -17,16 +17,40 @@ use crate::domain::kvkk;
 use crate::domain::phone::display as phone_display;
 use crate::domain::staff::{LineType, Operator, StaffInput, ValidStaff};
 use crate::domain::tckn::mask;
-use crate::domain::text::sort_key;
 use crate::service::Actor;
-use crate::service::staff::{self, Saved};
+use crate::service::staff::{self, Saved, Start};
 
-pub const LIST_LIMIT: i64 = 500;
+/// Staff per page of the list.
+pub const PAGE_SIZE: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
     birim: Option<String>,
+    /// After this record (the next page).
+    sonra: Option<String>,
+    /// Before this record (the previous page).
+    once: Option<String>,
+}
+
+impl ListQuery {
+    fn start(&self) -> Start {
+        let id = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse().ok());
+        match (id(&self.sonra), id(&self.once)) {
+            (Some(a), _) => Start::After(a),
+            (None, Some(b)) => Start::Before(b),
+            (None, None) => Start::First,
+        }
+    }
+
+    /// The search and unit, URL-encoded, for the pager links.
+    fn without_cursor(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [("q", &self.q), ("birim", &self.birim)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (k, v)))
+            .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
 }
 
 pub struct StaffRow {
@@ -52,7 +76,8 @@ struct ListPage {
     q: String,
     unit: String,
     units: Vec<UnitRow>,
-    truncated: bool,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 pub async fn list(
@@ -61,20 +86,39 @@ pub async fn list(
     actor: Actor,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
     let text = q.q.clone().unwrap_or_default();
     let unit = q.birim.clone().unwrap_or_default();
-    let (t, u) = (text.clone(), unit.parse::<i32>().ok());
-    let (found, units) = state
-        .call(move |conn| staff::search(conn, &actor, u, &t, LIST_LIMIT + 1))
+    let (t, u, start) = (text.clone(), unit.parse::<i32>().ok(), q.start());
+    let found = state
+        .call(move |conn| staff::page(conn, &actor, u, &t, start, PAGE_SIZE))
         .await?;
-    let truncated = found.len() as i64 > LIST_LIMIT;
-    let mut rows: Vec<StaffRow> = found
-        .into_iter()
-        .take(LIST_LIMIT as usize)
-        .map(|(s, unit)| StaffRow {
+    let shown = found.rows.first().zip(found.rows.last());
+    let (prev, next) = keyset_links(
+        crate::paths::STAFF_LIST,
+        &q.without_cursor(),
+        shown.map(|((first, _), (last, _))| (first.id, last.id)),
+        found.has_prev,
+        found.has_next,
+    );
+    render(&ListPage {
+        page,
+        rows: found.rows.into_iter().map(StaffRow::from).collect(),
+        q: text,
+        unit,
+        units: found.units,
+        prev,
+        next,
+    })
+}
+
+impl From<(Staff, String)> for StaffRow {
+    fn from((s, unit): (Staff, String)) -> Self {
+        StaffRow {
             id: s.id,
             name: s.full_name(),
             tckn: mask(&s.tckn),
+            anonymised: kvkk::is_anonymised(&s.tckn),
             sicil_no: s.sicil_no,
             title: s.title,
             unit,
@@ -82,18 +126,8 @@ pub async fn list(
             operator: s.operator.label().to_owned(),
             line_type: s.line_type.label().to_owned(),
             has_signature: s.has_signature,
-            anonymised: kvkk::is_anonymised(&s.tckn),
-        })
-        .collect();
-    rows.sort_by_cached_key(|r| sort_key(&r.name));
-    render(&ListPage {
-        page,
-        rows,
-        q: text,
-        unit,
-        units,
-        truncated,
-    })
+        }
+    }
 }
 
 #[derive(Template)]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::admin::parse_id;
 use super::errors::AppError;
 use super::forms::{Form, FormErrors, checked, query};
-use super::page::{Page, render, render_status, see_other};
+use super::page::{Page, keyset_links, render, render_status, see_other};
 use super::session::{FlashKind, TypedSession, random_token};
 use crate::app::AppState;
 use crate::db::requests::Cursor;
@@ -153,19 +153,14 @@ fn page_links(
     tab: &str,
     found: &ThreadList,
 ) -> (Option<String>, Option<String>) {
-    let rest = q.without_cursor(tab);
-    let link = |key: &str, id: i32| format!("{base}?{rest}&{key}={id}");
-    let prev = found
-        .lines
-        .first()
-        .filter(|_| found.has_prev)
-        .map(|l| link("once", l.id));
-    let next = found
-        .lines
-        .last()
-        .filter(|_| found.has_next)
-        .map(|l| link("sonra", l.id));
-    (prev, next)
+    let shown = found.lines.first().zip(found.lines.last());
+    keyset_links(
+        base,
+        &q.without_cursor(tab),
+        shown.map(|(first, last)| (first.id, last.id)),
+        found.has_prev,
+        found.has_next,
+    )
 }
 
 async fn list_page(

@@ -558,6 +558,7 @@ impl TestApp {
             line_type: LineType::Faturali,
             has_signature: false,
             search_name: &search,
+            sort_name: db::staff::sort_name(first, last),
             updated_at: now,
         };
         db::staff::insert(&mut self.conn(), &v, now).expect("staff")

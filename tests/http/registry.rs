@@ -520,3 +520,70 @@ async fn control_and_direction_characters_are_refused_in_forms_and_imports() {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("U+2066"));
 }
+
+/// The names of the staff records listed on a page, in order.
+fn listed_names(body: &str) -> Vec<String> {
+    body.split("<a href=\"/personel/")
+        .skip(1)
+        .filter_map(|rest| {
+            let (id, after) = rest.split_once("\">")?;
+            id.parse::<i32>().ok()?;
+            Some(after.split_once("</a>")?.0.to_owned())
+        })
+        .collect()
+}
+
+fn pager_link(body: &str, rel: &str) -> Option<String> {
+    let at = body.find(&format!("rel=\"{rel}\""))?;
+    let start = body[..at].rfind("href=\"")? + 6;
+    let end = start + body[start..].find('"')?;
+    Some(body[start..end].replace("&amp;", "&"))
+}
+
+/// The list pages by 50 in Turkish alphabetical order over all of the
+/// officer's units (each unit read in its index order by the stored sort
+/// code, then merged), forward and back; a search pages the same way.
+#[tokio::test]
+async fn the_staff_list_pages_in_turkish_order_across_units() {
+    use diesel::RunQueryDsl;
+    let (app, mine, theirs, b) = setup().await;
+    diesel::sql_query(format!(
+        "INSERT INTO user_units (user_id, unit_id) VALUES ({}, {theirs})",
+        app.officer_a
+    ))
+    .execute(&mut app.conn())
+    .expect("a second unit for the officer");
+    let firsts = ["Çetin", "Cem", "Şule", "Sibel", "İlker", "Ilgaz"];
+    let mut expected = Vec::new();
+    for n in 0..66u32 {
+        let (first, last) = (firsts[n as usize % 6], format!("Kaya{:02}", n / 6));
+        let unit = if n % 2 == 0 { mine } else { theirs };
+        app.add_staff(unit, 500 + n, first, &last, &format!("k{n}@kurum.gov.tr"));
+        expected.push(format!("{first} {last}"));
+    }
+    expected.sort_by_key(|n| mobilimza::domain::text::sort_key(n));
+
+    let first = b.get("/personel").await;
+    let page1 = listed_names(&first.body);
+    assert_eq!(page1, expected[..50].to_vec());
+    assert!(page1[0].starts_with("Cem") && page1[10].starts_with("Cem"));
+    assert!(page1[11].starts_with("Çetin"), "Ç after C: {page1:?}");
+    assert!(pager_link(&first.body, "prev").is_none());
+    let next = pager_link(&first.body, "next").expect("a next page");
+    let second = b.get(&next).await;
+    assert_eq!(listed_names(&second.body), expected[50..].to_vec());
+    assert!(pager_link(&second.body, "next").is_none());
+    let back = pager_link(&second.body, "prev").expect("a previous page");
+    assert_eq!(listed_names(&b.get(&back).await.body), page1);
+
+    // "ilgaz" and "ılgaz" are different names in Turkish: a search for
+    // "ılgaz" finds the 11 Ilgaz, on one page.
+    let found = b.get("/personel?q=%C4%B1lgaz").await;
+    let names = listed_names(&found.body);
+    assert_eq!(names.len(), 11, "{names:?}");
+    assert!(names.iter().all(|n| n.starts_with("Ilgaz")));
+    assert!(pager_link(&found.body, "next").is_none());
+    // One unit alone.
+    let one = b.get(&format!("/personel?birim={mine}")).await;
+    assert_eq!(listed_names(&one.body).len(), 33);
+}

@@ -1,0 +1,2 @@
+DROP INDEX staff_unit_sort;
+ALTER TABLE staff DROP COLUMN sort_name;
