@@ -7,6 +7,7 @@ use super::AnyConnection;
 use super::schema::{login_attempts, sessions, users};
 use super::users::User;
 use crate::domain::auth::RecentFailures;
+use crate::domain::role::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
@@ -27,13 +28,45 @@ pub fn create_session(conn: &mut AnyConnection, s: &Session) -> QueryResult<()> 
         .map(drop)
 }
 
-pub fn find_session(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(Session, User)>> {
-    sessions::table
-        .find(id)
+/// The session `id` with its user's roles and units, in one query (it runs
+/// on every request): a row per (role, unit) pair, folded here.
+pub fn find_session_access(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> QueryResult<Option<(Session, super::users::UserAccess)>> {
+    use super::schema::{user_roles, user_units};
+    let rows: Vec<(Session, User, Option<String>, Option<i32>)> = sessions::table
+        .filter(sessions::id.eq(id))
         .inner_join(users::table)
-        .select((Session::as_select(), User::as_select()))
-        .first(conn)
-        .optional()
+        .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
+        .left_join(user_units::table.on(user_units::user_id.eq(users::id)))
+        .select((
+            Session::as_select(),
+            User::as_select(),
+            user_roles::role.nullable(),
+            user_units::unit_id.nullable(),
+        ))
+        .load(conn)?;
+    let Some((session, user, ..)) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    let mut roles: Vec<Role> = rows
+        .iter()
+        .filter_map(|(_, _, role, _)| role.as_deref().and_then(Role::from_code))
+        .collect();
+    roles.sort();
+    roles.dedup();
+    let mut unit_ids: Vec<i32> = rows.iter().filter_map(|(.., unit)| *unit).collect();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    Ok(Some((
+        session,
+        super::users::UserAccess {
+            user,
+            roles,
+            unit_ids,
+        },
+    )))
 }
 
 pub fn touch_session(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {

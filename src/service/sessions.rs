@@ -22,10 +22,10 @@ pub fn resolve(
     idle: Duration,
     absolute: Duration,
 ) -> ServiceResult<Lookup> {
-    let Some((sess, user)) = db::auth::find_session(conn, id)? else {
+    let Some((sess, access)) = db::auth::find_session_access(conn, id)? else {
         return Ok(Lookup::Gone);
     };
-    if !user.active {
+    if !access.user.active {
         db::auth::delete_session(conn, id)?;
         return Ok(Lookup::Gone);
     }
@@ -38,5 +38,5 @@ pub fn resolve(
     if now - sess.last_seen_at >= Duration::minutes(1) {
         db::auth::touch_session(conn, id, now)?;
     }
-    Ok(Lookup::Valid(db::users::access(conn, user)?))
+    Ok(Lookup::Valid(access))
 }
