@@ -98,9 +98,14 @@ fn tab_counts(
             filter.unit_ids.as_deref(),
         )?),
     };
+    // Only the all-units view (reviewers) has the flagged tab.
+    let flagged = match filter.unit_ids {
+        None => db::requests::count_flagged(conn, units.as_deref())?,
+        Some(_) => 0,
+    };
     Ok((
         db::requests::counts_by_state(conn, units.as_deref(), None)?,
-        db::requests::count_flagged(conn, units.as_deref())?,
+        flagged,
     ))
 }
 
