@@ -224,10 +224,10 @@ pub fn sort_position(
 
 /// A page of the staff of `unit_ids` whose name contains `q` (folded) or
 /// whose T.C. starts with it, in Turkish order, with their unit names: at
-/// most `limit` from `from`, in reading order. The page's (sort code, id)
-/// come from the (unit, sort code, id) index alone (for one unit in its
-/// order; for several, the units' index entries sorted); then only those rows
-/// are read.
+/// most `limit` from `from`, in reading order. The page's ids come from the
+/// (unit, sort code, id, folded name) index alone (for one unit in its order;
+/// for several, the units' index entries sorted); then only those rows are
+/// read.
 pub fn page(
     conn: &mut AnyConnection,
     unit_ids: &[i32],
@@ -239,7 +239,7 @@ pub fn page(
     let backwards = matches!(from, Keyset::Before(..));
     let mut ids = staff::table
         .filter(staff::unit_id.eq_any(unit_ids))
-        .select((staff::sort_name, staff::id))
+        .select(staff::id)
         .into_boxed();
     if !folded.is_empty() {
         ids = if folded.chars().all(|c| c.is_ascii_digit()) {
@@ -270,11 +270,10 @@ pub fn page(
     } else {
         ids.order((staff::sort_name.asc(), staff::id.asc()))
     };
-    let mut keys: Vec<(String, i32)> = ids.limit(limit).load(conn)?;
+    let mut ids: Vec<i32> = ids.limit(limit).load(conn)?;
     if backwards {
-        keys.reverse();
+        ids.reverse();
     }
-    let ids: Vec<i32> = keys.iter().map(|(_, id)| *id).collect();
     let mut rows: Vec<(Staff, String)> = staff::table
         .inner_join(units::table)
         .filter(staff::id.eq_any(&ids))
