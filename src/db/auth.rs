@@ -28,35 +28,68 @@ pub fn create_session(conn: &mut AnyConnection, s: &Session) -> QueryResult<()> 
         .map(drop)
 }
 
+diesel::define_sql_function! {
+    /// `string_agg(expr, delimiter)`: PostgreSQL, and SQLite from 3.44.
+    #[aggregate]
+    fn string_agg(expr: diesel::sql_types::Nullable<diesel::sql_types::Text>, delimiter: diesel::sql_types::Text) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
+diesel::define_sql_function! {
+    /// `concat(x)`: the integer as text (NULL as ''), on both backends.
+    #[sql_name = "concat"]
+    fn int_text(x: diesel::sql_types::Nullable<diesel::sql_types::Integer>) -> diesel::sql_types::Text;
+}
+
 /// The session `id` with its user's roles and units, in one query (it runs
-/// on every request): a row per (role, unit) pair, folded here.
+/// on every request): one row, the roles and units gathered by the database
+/// into comma-separated lists (an officer may hold many units; a row per
+/// unit would repeat the session and user in each). A static query, so the
+/// prepared statement is reused.
 pub fn find_session_access(
     conn: &mut AnyConnection,
     id: &str,
 ) -> QueryResult<Option<(Session, super::users::UserAccess)>> {
     use super::schema::{user_roles, user_units};
-    let rows: Vec<(Session, User, Option<String>, Option<i32>)> = sessions::table
+    use diesel::sql_types::Text;
+    let found: Option<(Session, User, Option<String>, Option<String>)> = sessions::table
         .filter(sessions::id.eq(id))
         .inner_join(users::table)
         .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
         .left_join(user_units::table.on(user_units::user_id.eq(users::id)))
+        .group_by((sessions::id, users::id))
         .select((
             Session::as_select(),
             User::as_select(),
-            user_roles::role.nullable(),
-            user_units::unit_id.nullable(),
+            string_agg(user_roles::role.nullable(), ",".into_sql::<Text>()),
+            string_agg(
+                int_text(user_units::unit_id.nullable()).nullable(),
+                ",".into_sql::<Text>(),
+            ),
         ))
-        .load(conn)?;
-    let Some((session, user, ..)) = rows.first().cloned() else {
+        .first(conn)
+        .optional()?;
+    let Some((session, user, roles, units)) = found else {
         return Ok(None);
     };
-    let mut roles: Vec<Role> = rows
+    // A row per (role, unit) pair was gathered: each appears more than once.
+    let listed = |v: &Option<String>| -> Vec<String> {
+        v.as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut roles: Vec<Role> = listed(&roles)
         .iter()
-        .filter_map(|(_, _, role, _)| role.as_deref().and_then(Role::from_code))
+        .filter_map(|r| Role::from_code(r))
         .collect();
     roles.sort();
     roles.dedup();
-    let mut unit_ids: Vec<i32> = rows.iter().filter_map(|(.., unit)| *unit).collect();
+    let mut unit_ids: Vec<i32> = listed(&units)
+        .iter()
+        .filter_map(|u| u.parse().ok())
+        .collect();
     unit_ids.sort_unstable();
     unit_ids.dedup();
     Ok(Some((

@@ -300,6 +300,9 @@ pub enum Cursor {
     Before(i32),
 }
 
+// FTS5's full-text match (SQLite's `staff_names`).
+diesel::infix_operator!(Matches, " MATCH ");
+
 /// Applies every field of a [`Filter`] but the states to a boxed query over
 /// `requests ⋈ staff ⋈ units`: one definition for the page and its counts.
 macro_rules! narrowed {
@@ -362,12 +365,27 @@ macro_rules! narrowed {
                 q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
             }
             Some(s) => {
-                let fragment = format!("%{}%", super::staff::name_fragment(&s));
-                q = if $sqlite {
+                let fragment = super::staff::name_fragment(&s);
+                q = if $sqlite && fragment.chars().count() >= 3 {
+                    // From three characters on, the trigram index answers
+                    // a quoted phrase alone (LIKE would read every
+                    // candidate's text back to check it).
+                    let phrase = format!("\"{}\"", fragment.replace('"', "\"\""));
                     q.filter(
                         requests::staff_id.eq_any(
                             staff_names::table
-                                .filter(staff_names::search_name.like(fragment))
+                                .filter(Matches::new(
+                                    staff_names::search_name,
+                                    phrase.into_sql::<diesel::sql_types::Text>(),
+                                ))
+                                .select(staff_names::rowid),
+                        ),
+                    )
+                } else if $sqlite {
+                    q.filter(
+                        requests::staff_id.eq_any(
+                            staff_names::table
+                                .filter(staff_names::search_name.like(format!("%{fragment}%")))
                                 .select(staff_names::rowid),
                         ),
                     )
@@ -375,7 +393,7 @@ macro_rules! narrowed {
                     q.filter(
                         requests::staff_id.eq_any(
                             staff::table
-                                .filter(staff::search_name.like(fragment))
+                                .filter(staff::search_name.like(format!("%{fragment}%")))
                                 .select(staff::id),
                         ),
                     )
@@ -508,15 +526,21 @@ pub fn counts_by_state(
     Ok(counts)
 }
 
-/// Requests reported as "not mine", in `unit_ids` or in every unit.
+/// Requests reported as "not mine", in `unit_ids` or in every unit: read
+/// from the counts kept per unit and state (`request_counts.flagged`).
 pub fn count_flagged(conn: &mut AnyConnection, unit_ids: Option<&[i32]>) -> QueryResult<i64> {
-    let mut q = requests::table
-        .filter(requests::flagged.eq(true))
-        .count()
+    use super::schema::request_counts as rc;
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    let mut q = rc::table
+        .select(sql::<BigInt>(
+            "CAST(COALESCE(SUM(request_counts.flagged), 0) AS BIGINT)",
+        ))
         .into_boxed();
-    if let Some(ids) = unit_ids {
-        q = q.filter(requests::unit_id.eq_any(ids.to_vec()));
-    }
+    q = match unit_ids {
+        Some(ids) => q.filter(rc::unit_id.eq_any(ids.to_vec())),
+        None => q.filter(rc::unit_id.eq(0)),
+    };
     q.get_result(conn)
 }
 

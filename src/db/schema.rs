@@ -87,6 +87,7 @@ diesel::table! {
         unit_id -> Integer,
         state -> Text,
         n -> BigInt,
+        flagged -> BigInt,
     }
 }
 
@@ -536,4 +537,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     cover_letter_requests,
     bill_reconciliations,
     bill_reconciliation_lines,
+);
+
+// The identity query groups by (session, user): every column of either may
+// be selected beside the other's key.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    sessions::id,
+    sessions::user_id,
+    sessions::created_at,
+    sessions::last_seen_at,
+    sessions::ip,
+    sessions::user_agent,
+    users::id,
+    users::email,
+    users::name,
+    users::password_hash,
+    users::active,
+    users::is_demo,
+    users::created_at,
+    users::updated_at,
 );

@@ -15,13 +15,23 @@ pub const HOLD_START: &str = "nes_hold_start";
 /// How [`HOLD_START`] is written.
 pub const DATE_FORMAT: &str = "%Y-%m-%d";
 
-/// The hold rule in force: the settings, or the defaults where unset.
+/// The hold rule in force: the settings (read in one query), or the
+/// defaults where unset.
 pub fn hold_rule(conn: &mut AnyConnection) -> QueryResult<HoldRule> {
-    let hours = get(conn, HOLD_HOURS)?
+    let set: Vec<(String, String)> = settings::table
+        .filter(
+            settings::key
+                .eq(HOLD_HOURS)
+                .or(settings::key.eq(HOLD_START)),
+        )
+        .select((settings::key, settings::value))
+        .load(conn)?;
+    let value = |key: &str| set.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let hours = value(HOLD_HOURS)
         .and_then(|v| v.parse().ok())
         .unwrap_or(HoldRule::DEFAULT_HOURS);
-    let start = get(conn, HOLD_START)?
-        .and_then(|v| NaiveDate::parse_from_str(&v, DATE_FORMAT).ok())
+    let start = value(HOLD_START)
+        .and_then(|v| NaiveDate::parse_from_str(v, DATE_FORMAT).ok())
         .unwrap_or_else(HoldRule::default_start);
     Ok(HoldRule::new(hours, start))
 }

@@ -100,8 +100,8 @@ pub struct StaffPage {
     pub rows: Vec<(Staff, String)>,
     pub has_prev: bool,
     pub has_next: bool,
-    /// The actor's units, for the filter.
-    pub units: Vec<UnitRow>,
+    /// The actor's units, (id, name) in Turkish order, for the filter.
+    pub units: Vec<(i32, String)>,
 }
 
 /// A page of `limit` staff of the actor's units (or of one of them, `unit`)
@@ -143,7 +143,7 @@ pub fn page(
         rows,
         has_prev,
         has_next,
-        units: db::units::list_of(conn, &actor.unit_ids)?,
+        units: db::units::choices(conn, None, Some(&actor.unit_ids))?,
     })
 }
 

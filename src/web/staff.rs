@@ -75,7 +75,7 @@ struct ListPage {
     rows: Vec<StaffRow>,
     q: String,
     unit: String,
-    units: Vec<UnitRow>,
+    units: Vec<(i32, String)>,
     prev: Option<String>,
     next: Option<String>,
 }

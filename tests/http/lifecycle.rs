@@ -352,7 +352,21 @@ async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     assert!(req.flagged && req.not_mine_at.is_some());
     let flagged = w.reviewer.get("/inceleme?sekme=flagged").await;
     assert!(flagged.body.contains(&format!("#{id}")) && flagged.body.contains("Bildirildi"));
-    assert!(w.reviewer.get("/").await.body.contains("bilgim dışında"));
+    // The tab's count and the home notice are read from the kept counts.
+    assert!(
+        flagged
+            .body
+            .contains("Bildirilen <span class=\"count\">1</span>"),
+        "{}",
+        flagged.body
+    );
+    assert!(
+        w.reviewer
+            .get("/")
+            .await
+            .body
+            .contains("1 talep personel tarafından &#34;bilgim dışında&#34; olarak bildirildi.")
+    );
     shows(
         &w.reviewer,
         id,

@@ -224,14 +224,16 @@ async fn the_kept_counts_stay_in_step_with_every_change() {
     assert_eq!(r.status, 303, "{}", r.body);
     let mismatches = |app: &crate::helpers::Org| {
         let per_unit = app.count(
-            "(SELECT unit_id, state, COUNT(*) AS c FROM requests GROUP BY unit_id, state) live \
+            "(SELECT unit_id, state, COUNT(*) AS c, \
+              SUM(CASE WHEN flagged THEN 1 ELSE 0 END) AS f FROM requests GROUP BY unit_id, state) live \
              LEFT JOIN request_counts rc ON rc.unit_id = live.unit_id AND rc.state = live.state \
-             WHERE rc.n IS NULL OR rc.n <> live.c",
+             WHERE rc.n IS NULL OR rc.n <> live.c OR rc.flagged <> live.f",
         );
         let in_all = app.count(
-            "(SELECT state, COUNT(*) AS c FROM requests GROUP BY state) live \
+            "(SELECT state, COUNT(*) AS c, \
+              SUM(CASE WHEN flagged THEN 1 ELSE 0 END) AS f FROM requests GROUP BY state) live \
              LEFT JOIN request_counts rc ON rc.unit_id = 0 AND rc.state = live.state \
-             WHERE rc.n IS NULL OR rc.n <> live.c",
+             WHERE rc.n IS NULL OR rc.n <> live.c OR rc.flagged <> live.f",
         );
         let stale = app.count(
             "request_counts rc WHERE rc.n <> 0 AND NOT EXISTS (SELECT 1 FROM requests r \
@@ -247,11 +249,12 @@ async fn the_kept_counts_stay_in_step_with_every_change() {
         "{}",
         page.body
     );
-    // A request moved to another unit (as a correction would) moves its count.
+    // A request moved to another unit (as a correction would) moves its
+    // count, and its flag (reported "not mine") with it.
     {
         use diesel::RunQueryDsl;
         diesel::sql_query(format!(
-            "UPDATE requests SET unit_id = {} WHERE id = {id}",
+            "UPDATE requests SET unit_id = {}, flagged = TRUE WHERE id = {id}",
             w.app.unit_b
         ))
         .execute(&mut w.app.conn())
@@ -260,10 +263,17 @@ async fn the_kept_counts_stay_in_step_with_every_change() {
     assert_eq!(mismatches(&w.app), 0);
     assert_eq!(
         w.app.count(&format!(
-            "request_counts WHERE unit_id = {} AND state = 'approved' AND n = 4",
+            "request_counts WHERE unit_id = {} AND state = 'approved' AND n = 4 AND flagged = 1",
             w.app.unit_b
         )),
         1
+    );
+    let page = w.reviewer.get("/inceleme?sekme=approved").await;
+    assert!(
+        page.body
+            .contains("Bildirilen <span class=\"count\">1</span>"),
+        "{}",
+        page.body
     );
 }
 
