@@ -78,7 +78,7 @@ fn officer_waiting(
     actor: &Actor,
     out: &mut Vec<Waiting>,
 ) -> ServiceResult<()> {
-    let counts = db::requests::counts_by_state(conn, Some(&actor.unit_ids), Some(true))?;
+    let counts = db::requests::counts_by_state(conn, Some(&actor.unit_ids), Some(true))?.0;
     let returned = count(&counts, State::Returned);
     if returned > 0 {
         out.push((
@@ -101,7 +101,7 @@ fn reviewer_waiting(
     now: NaiveDateTime,
     out: &mut Vec<Waiting>,
 ) -> ServiceResult<()> {
-    let counts = db::requests::counts_by_state(conn, None, Some(true))?;
+    let counts = db::requests::counts_by_state(conn, None, Some(true))?.0;
     let submitted = count(&counts, State::Submitted);
     if submitted > 0 {
         out.push((

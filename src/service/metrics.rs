@@ -16,6 +16,7 @@ pub struct Gauges {
 pub fn gauges(conn: &mut AnyConnection, now: NaiveDateTime) -> ServiceResult<Gauges> {
     let hold = db::settings::hold_rule(conn)?;
     let open: i64 = db::requests::counts_by_state(conn, None, Some(true))?
+        .0
         .iter()
         .map(|(_, n)| n)
         .sum();

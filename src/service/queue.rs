@@ -99,14 +99,13 @@ fn tab_counts(
         )?),
     };
     // Only the all-units view (reviewers) has the flagged tab.
-    let flagged = match filter.unit_ids {
-        None => db::requests::count_flagged(conn, units.as_deref())?,
-        Some(_) => 0,
+    let (counts, flagged) = db::requests::counts_by_state(conn, units.as_deref(), None)?;
+    let flagged = if filter.unit_ids.is_none() {
+        flagged
+    } else {
+        0
     };
-    Ok((
-        db::requests::counts_by_state(conn, units.as_deref(), None)?,
-        flagged,
-    ))
+    Ok((counts, flagged))
 }
 
 /// Officers: documents they are to send; reviewers: holds ending within the
