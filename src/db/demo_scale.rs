@@ -181,8 +181,12 @@ pub fn fix_sequences(conn: &mut AnyConnection) -> QueryResult<()> {
     Ok(())
 }
 
-/// Fresh planner statistics after a bulk load (outside a transaction on
-/// PostgreSQL is not required; ANALYZE runs inside one too).
+/// After a bulk load (outside any transaction): fresh planner statistics,
+/// and on PostgreSQL a VACUUM as autovacuum would soon run, so the
+/// visibility map lets index-only scans skip the table.
 pub fn analyze(conn: &mut AnyConnection) -> QueryResult<()> {
-    conn.batch_execute("ANALYZE")
+    match conn {
+        AnyConnection::Sqlite(c) => c.batch_execute("ANALYZE"),
+        AnyConnection::Postgresql(c) => c.batch_execute("VACUUM (ANALYZE)"),
+    }
 }
