@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod requests;
 pub mod schema;
 pub mod settings;
+pub mod sql;
 pub mod staff;
 pub mod threads;
 pub mod types;

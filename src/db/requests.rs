@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{request_history, requests, staff, staff_names, units, users};
+use super::sql::{in_json_list, sum_big};
 use crate::domain::request::{DocsWay, Reason};
 use crate::domain::staff::{LineType, Operator};
 use crate::domain::workflow::State;
@@ -424,9 +425,13 @@ pub fn page(
         f,
         is_sqlite(conn)
     );
-    if !f.states.is_empty() {
-        q = q.filter(requests::state.eq_any(f.states.clone()));
-    }
+    q = match f.states.as_slice() {
+        [] => q,
+        // One state (a tab) as `=`, which diesel keeps prepared; an IN list
+        // is parsed and planned again on every view.
+        [one] => q.filter(requests::state.eq(*one)),
+        many => q.filter(requests::state.eq_any(many.to_vec())),
+    };
     let newest = order == Order::NewestFirst;
     let backwards = matches!(cursor, Cursor::Before(_));
     q = match cursor {
@@ -445,10 +450,9 @@ pub fn page(
     // The page's ids first, from the indexes alone where the filter allows;
     // then only those rows with their staff and unit.
     let ids: Vec<i32> = q.limit(limit).load(conn)?;
-    let mut lines: Vec<Line> = requests::table
+    let rows = requests::table
         .inner_join(staff::table)
         .inner_join(units::table)
-        .filter(requests::id.eq_any(&ids))
         .select((
             requests::id,
             requests::version,
@@ -465,7 +469,14 @@ pub fn page(
             units::name,
             units::province_id,
         ))
-        .load(conn)?;
+        .into_boxed();
+    // Prepared once either way (see `in_json_list`).
+    let rows = if is_sqlite(conn) {
+        rows.filter(in_json_list(requests::id, &ids))
+    } else {
+        rows.filter(requests::id.eq_any(ids.clone()))
+    };
+    let mut lines: Vec<Line> = rows.load(conn)?;
     // In the order of the ids, read the way the user goes.
     lines.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
     if backwards {
@@ -477,16 +488,11 @@ pub fn page(
 /// How many requests of `f` (its states aside) are in each state, and how
 /// many of them are flagged: the tab counts of a narrowed list.
 pub fn counts_for(conn: &mut AnyConnection, f: &Filter) -> QueryResult<(Vec<(State, i64)>, i64)> {
-    use diesel::dsl::{count_star, sql};
-    use diesel::sql_types::BigInt;
+    use diesel::dsl::count_star;
     // One pass: per state, how many and how many of them flagged.
     let base = requests::table
         .group_by(requests::state)
-        .select((
-            requests::state,
-            count_star(),
-            sql::<BigInt>("CAST(SUM(CASE WHEN requests.flagged THEN 1 ELSE 0 END) AS BIGINT)"),
-        ))
+        .select((requests::state, count_star(), sum_big(requests::flagged)))
         .into_boxed();
     let rows: Vec<(State, i64, i64)> = narrowed!(base, f, is_sqlite(conn)).load(conn)?;
     let flagged = rows.iter().map(|(_, _, flagged)| flagged).sum();
@@ -504,17 +510,11 @@ pub fn counts_by_state(
     open: Option<bool>,
 ) -> QueryResult<(Vec<(State, i64)>, i64)> {
     use super::schema::request_counts as rc;
-    use diesel::dsl::sql;
-    use diesel::sql_types::BigInt;
     // Summed per state by the database: a province's ~100 units would
     // otherwise send ~1 300 rows to be added up here.
     let mut q = rc::table
         .group_by(rc::state)
-        .select((
-            rc::state,
-            sql::<BigInt>("CAST(SUM(request_counts.n) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(request_counts.flagged) AS BIGINT)"),
-        ))
+        .select((rc::state, sum_big(rc::n), sum_big(rc::flagged)))
         .filter(rc::n.ne(0))
         .into_boxed();
     q = match unit_ids {
@@ -542,13 +542,7 @@ pub fn counts_by_state(
 /// from the counts kept per unit and state (`request_counts.flagged`).
 pub fn count_flagged(conn: &mut AnyConnection, unit_ids: Option<&[i32]>) -> QueryResult<i64> {
     use super::schema::request_counts as rc;
-    use diesel::dsl::sql;
-    use diesel::sql_types::BigInt;
-    let mut q = rc::table
-        .select(sql::<BigInt>(
-            "CAST(COALESCE(SUM(request_counts.flagged), 0) AS BIGINT)",
-        ))
-        .into_boxed();
+    let mut q = rc::table.select(sum_big(rc::flagged)).into_boxed();
     q = match unit_ids {
         Some(ids) => q.filter(rc::unit_id.eq_any(ids.to_vec())),
         None => q.filter(rc::unit_id.eq(0)),
@@ -568,11 +562,26 @@ pub fn count_docs_to_send(conn: &mut AnyConnection, unit_ids: &[i32]) -> QueryRe
 
 /// Holds whose SMS was sent before `sms_before` (they end soon or have ended).
 pub fn holds_ending(conn: &mut AnyConnection, sms_before: NaiveDateTime) -> QueryResult<i64> {
-    requests::table
+    use super::schema::request_counts as rc;
+    // Every hold (the kept count) less those still running: the running
+    // ones are the last hours' few, the ended ones can be many.
+    let holds: i64 = rc::table
+        .filter(rc::unit_id.eq(0))
+        .filter(rc::state.eq(State::SmsHold))
+        .select(rc::n)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0);
+    let running: i64 = requests::table
         .filter(requests::state.eq(State::SmsHold))
-        .filter(requests::sms_at.lt(sms_before))
+        .filter(
+            requests::sms_at
+                .ge(sms_before)
+                .or(requests::sms_at.is_null()),
+        )
         .count()
-        .get_result(conn)
+        .get_result(conn)?;
+    Ok(holds - running)
 }
 
 /// Active signatures valid until `until` or earlier (expiry and reminders).

@@ -10,6 +10,10 @@ use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
+use diesel::pg::{Pg, PgValue};
+use diesel::sqlite::{Sqlite, SqliteValue};
+
+use super::{MultiBackend, MultiRawValue};
 use crate::domain::payer::Payer;
 use crate::domain::request::{DocsWay, Reason};
 use crate::domain::staff::{LineType, Operator};
@@ -33,17 +37,42 @@ macro_rules! text_column {
             }
         }
 
-        impl<DB: Backend> FromSql<Text, DB> for $ty
-        where
-            String: FromSql<Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                let code = <String as FromSql<Text, DB>>::from_sql(bytes)?;
-                <$ty>::from_code(&code)
-                    .ok_or_else(|| format!("unknown {} code {code:?}", stringify!($ty)).into())
+        // Read in place on each backend: a list page decodes a few hundred
+        // codes, and going through `String` allocated each.
+        impl FromSql<Text, Sqlite> for $ty {
+            fn from_sql(mut value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+                from_code(value.read_text())
+            }
+        }
+
+        impl FromSql<Text, Pg> for $ty {
+            fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+                from_code(std::str::from_utf8(value.as_bytes())?)
+            }
+        }
+
+        impl FromSql<Text, MultiBackend> for $ty {
+            fn from_sql(value: MultiRawValue<'_>) -> deserialize::Result<Self> {
+                value.from_sql::<Self, Text>()
+            }
+        }
+
+        impl Code for $ty {
+            fn from_code(code: &str) -> Option<Self> {
+                <$ty>::from_code(code)
             }
         }
     };
+}
+
+/// A type stored as its text code.
+trait Code: Sized {
+    fn from_code(code: &str) -> Option<Self>;
+}
+
+fn from_code<T: Code>(code: &str) -> deserialize::Result<T> {
+    T::from_code(code)
+        .ok_or_else(|| format!("unknown {} code {code:?}", std::any::type_name::<T>()).into())
 }
 
 text_column!(State, StateColumn);

@@ -1,13 +1,20 @@
 //! Times are stored in UTC and shown in Europe/Istanbul as `dd.MM.yyyy HH:mm`.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Istanbul;
 
 pub fn format_local(utc: NaiveDateTime) -> String {
-    utc.and_utc()
-        .with_timezone(&Istanbul)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
+    // Written field by field: a list page shows fifty of these, and chrono's
+    // `format` parses its pattern again for each.
+    let t = utc.and_utc().with_timezone(&Istanbul);
+    format!(
+        "{:02}.{:02}.{:04} {:02}:{:02}",
+        t.day(),
+        t.month(),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// `2026-11-23T14:05` as typed in Istanbul time (an HTML datetime-local

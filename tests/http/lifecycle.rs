@@ -332,6 +332,46 @@ async fn production_waits_exactly_six_hours_after_the_sms() {
 }
 
 #[tokio::test]
+async fn the_reviewer_is_told_of_holds_ending_within_the_hour() {
+    let w = world().await;
+    let now = w.app.clock.now_naive();
+    // SMS 7 h ago (ended), 5 h 30 min ago (ends within the hour), 4 h 10 min ago
+    // and just now (still running past the hour).
+    let sent = [7 * 60, 5 * 60 + 30, 4 * 60 + 10, 0];
+    for (i, minutes) in sent.into_iter().enumerate() {
+        let n = 900 + i as u32;
+        let staff = w.app.add_staff(
+            w.app.unit_a,
+            n,
+            "Bekleyen",
+            &format!("Kişi{i}"),
+            &format!("bekleyen{i}@kurum.gov.tr"),
+        );
+        let id = w.app.add_request(staff, State::SmsHold, w.app.officer_a);
+        w.app.set_request(
+            id,
+            &RequestUpdate {
+                sms_at: Some(now - Duration::minutes(minutes)),
+                ..Default::default()
+            },
+        );
+    }
+    let notice = "2 talebin SMS beklemesi bir saat içinde bitiyor ya da bitti.";
+    let queue = w.reviewer.get("/inceleme").await;
+    assert!(queue.body.contains(notice), "{}", queue.body);
+    // An hour later the one sent 4 h 10 min before is within the hour too.
+    w.app.clock.advance(Duration::hours(1));
+    let queue = w.reviewer.get("/inceleme").await;
+    assert!(
+        queue
+            .body
+            .contains("3 talebin SMS beklemesi bir saat içinde bitiyor ya da bitti."),
+        "{}",
+        queue.body
+    );
+}
+
+#[tokio::test]
 async fn the_staff_member_can_stop_an_application_during_the_hold_only() {
     let w = world().await;
     let id = w.app.add_request(w.staff, State::SmsHold, w.app.officer_a);
