@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{request_history, requests, staff, staff_names, units, users};
-use super::sql::{in_json_list, sum_big};
+use super::sql::{in_list, sum_big};
 use crate::domain::request::{DocsWay, Reason};
 use crate::domain::staff::{LineType, Operator};
 use crate::domain::workflow::State;
@@ -311,7 +311,7 @@ macro_rules! narrowed {
         let f: &Filter = $filter;
         let mut q = $query;
         if let Some(ids) = &f.unit_ids {
-            q = q.filter(requests::unit_id.eq_any(ids.clone()));
+            q = q.filter(in_list(requests::unit_id, ids));
         }
         if let Some(p) = f.province_id {
             let of_province = units::table
@@ -450,9 +450,10 @@ pub fn page(
     // The page's ids first, from the indexes alone where the filter allows;
     // then only those rows with their staff and unit.
     let ids: Vec<i32> = q.limit(limit).load(conn)?;
-    let rows = requests::table
+    let mut lines: Vec<Line> = requests::table
         .inner_join(staff::table)
         .inner_join(units::table)
+        .filter(in_list(requests::id, &ids))
         .select((
             requests::id,
             requests::version,
@@ -469,14 +470,7 @@ pub fn page(
             units::name,
             units::province_id,
         ))
-        .into_boxed();
-    // Prepared once either way (see `in_json_list`).
-    let rows = if is_sqlite(conn) {
-        rows.filter(in_json_list(requests::id, &ids))
-    } else {
-        rows.filter(requests::id.eq_any(ids.clone()))
-    };
-    let mut lines: Vec<Line> = rows.load(conn)?;
+        .load(conn)?;
     // In the order of the ids, read the way the user goes.
     lines.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
     if backwards {
@@ -518,7 +512,7 @@ pub fn counts_by_state(
         .filter(rc::n.ne(0))
         .into_boxed();
     q = match unit_ids {
-        Some(ids) => q.filter(rc::unit_id.eq_any(ids.to_vec())),
+        Some(ids) => q.filter(in_list(rc::unit_id, ids)),
         None => q.filter(rc::unit_id.eq(0)),
     };
     match open {
@@ -544,7 +538,7 @@ pub fn count_flagged(conn: &mut AnyConnection, unit_ids: Option<&[i32]>) -> Quer
     use super::schema::request_counts as rc;
     let mut q = rc::table.select(sum_big(rc::flagged)).into_boxed();
     q = match unit_ids {
-        Some(ids) => q.filter(rc::unit_id.eq_any(ids.to_vec())),
+        Some(ids) => q.filter(in_list(rc::unit_id, ids)),
         None => q.filter(rc::unit_id.eq(0)),
     };
     q.get_result(conn)

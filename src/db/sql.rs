@@ -7,9 +7,13 @@ use diesel::backend::Backend;
 use diesel::expression::{
     AppearsOnTable, Expression, SelectableExpression, ValidGrouping, is_aggregate,
 };
+use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::BigInt;
+use diesel::sqlite::Sqlite;
 use diesel::{QueryResult, sql_types};
+
+use super::MultiBackend;
 
 /// `CAST(COALESCE(SUM(e), 0) AS BIGINT)`: a sum of integers as a BIGINT on
 /// both backends (PostgreSQL sums BIGINT as NUMERIC; SQLite's SUM of no rows
@@ -78,53 +82,77 @@ where
     }
 }
 
-/// `e IN (SELECT value FROM json_each(?))` (SQLite): a list of integers as
-/// one bind, so the statement has the same text for any list and stays
-/// prepared (diesel's `eq_any` writes one placeholder per value and marks
-/// the statement as never cached). PostgreSQL's `eq_any` binds an array and
-/// is cached already.
+/// `e IN (ids)` with the list as one bind, so that the statement has the
+/// same text for any list and stays prepared (diesel's `eq_any` writes a
+/// placeholder per value on SQLite and marks the statement as never cached:
+/// parsing and planning it again cost a list page as much as reading it).
+/// SQLite reads the list with `json_each`, PostgreSQL as an `integer[]`.
 #[derive(Debug, Clone)]
-pub struct InJsonList<E> {
+pub struct InList<E> {
     expr: E,
+    /// `[1,2,3]` for SQLite, `{1,2,3}` for PostgreSQL.
     json: String,
+    array: String,
 }
 
-pub fn in_json_list<E>(expr: E, values: &[i32]) -> InJsonList<E>
+pub fn in_list<E>(expr: E, values: &[i32]) -> InList<E>
 where
     E: Expression<SqlType = sql_types::Integer>,
 {
-    let json = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
-    InJsonList { expr, json }
+    let items = values
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    InList {
+        expr,
+        json: format!("[{items}]"),
+        array: format!("{{{items}}}"),
+    }
 }
 
-impl<E: Expression> Expression for InJsonList<E> {
+impl<E: Expression> Expression for InList<E> {
     type SqlType = sql_types::Bool;
 }
 
-impl<E, QS> SelectableExpression<QS> for InJsonList<E> where E: SelectableExpression<QS> {}
+impl<E, QS> SelectableExpression<QS> for InList<E> where E: SelectableExpression<QS> {}
 
-impl<E, QS> AppearsOnTable<QS> for InJsonList<E> where E: AppearsOnTable<QS> {}
+impl<E, QS> AppearsOnTable<QS> for InList<E> where E: AppearsOnTable<QS> {}
 
-impl<E: ValidGrouping<GB>, GB> ValidGrouping<GB> for InJsonList<E> {
+impl<E: ValidGrouping<GB>, GB> ValidGrouping<GB> for InList<E> {
     type IsAggregate = E::IsAggregate;
 }
 
-impl<E: QueryId + 'static> QueryId for InJsonList<E> {
-    type QueryId = InJsonList<E::QueryId>;
+impl<E: QueryId + 'static> QueryId for InList<E> {
+    type QueryId = InList<E::QueryId>;
     const HAS_STATIC_QUERY_ID: bool = E::HAS_STATIC_QUERY_ID;
 }
 
-impl<E, DB> QueryFragment<DB> for InJsonList<E>
-where
-    DB: Backend + diesel::sql_types::HasSqlType<sql_types::Text>,
-    E: QueryFragment<DB>,
-    String: diesel::serialize::ToSql<sql_types::Text, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl<E: QueryFragment<Sqlite>> QueryFragment<Sqlite> for InList<E> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
         self.expr.walk_ast(out.reborrow())?;
         out.push_sql(" IN (SELECT value FROM json_each(");
         out.push_bind_param::<sql_types::Text, String>(&self.json)?;
         out.push_sql("))");
         Ok(())
+    }
+}
+
+impl<E: QueryFragment<Pg>> QueryFragment<Pg> for InList<E> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.expr.walk_ast(out.reborrow())?;
+        out.push_sql(" = ANY(CAST(");
+        out.push_bind_param::<sql_types::Text, String>(&self.array)?;
+        out.push_sql(" AS integer[]))");
+        Ok(())
+    }
+}
+
+impl<E> QueryFragment<MultiBackend> for InList<E>
+where
+    E: QueryFragment<Sqlite> + QueryFragment<Pg>,
+{
+    fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        MultiBackend::walk_variant_ast(self, pass)
     }
 }

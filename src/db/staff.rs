@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{staff, units};
+use super::sql::in_list;
 use crate::domain::contact::Contact;
 use crate::domain::staff::{LineType, Operator, ValidStaff};
 
@@ -216,7 +217,7 @@ pub fn sort_position(
 ) -> QueryResult<Option<String>> {
     staff::table
         .filter(staff::id.eq(id))
-        .filter(staff::unit_id.eq_any(unit_ids))
+        .filter(in_list(staff::unit_id, unit_ids))
         .select(staff::sort_name)
         .first(conn)
         .optional()
@@ -238,7 +239,7 @@ pub fn page(
     let folded = crate::domain::staff::search_key(q);
     let backwards = matches!(from, Keyset::Before(..));
     let mut ids = staff::table
-        .filter(staff::unit_id.eq_any(unit_ids))
+        .filter(in_list(staff::unit_id, unit_ids))
         .select(staff::id)
         .into_boxed();
     if !folded.is_empty() {
@@ -276,7 +277,7 @@ pub fn page(
     }
     let mut rows: Vec<(Staff, String)> = staff::table
         .inner_join(units::table)
-        .filter(staff::id.eq_any(&ids))
+        .filter(in_list(staff::id, &ids))
         .select((Staff::as_select(), units::name))
         .load(conn)?;
     rows.sort_by_key(|(s, _)| ids.iter().position(|id| *id == s.id));

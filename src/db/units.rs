@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::AnyConnection;
 use super::schema::{provinces, units, user_units};
+use super::sql::in_list;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = provinces)]
@@ -51,11 +52,19 @@ pub struct UnitRow {
     pub officers: i64,
 }
 
-pub fn provinces(conn: &mut AnyConnection) -> QueryResult<Vec<Province>> {
-    provinces::table
+/// The 81 provinces by plate code. They are fixed (the migrations write
+/// them; nothing changes them), so they are read once per process: the
+/// queue's and the reports' filters list them on every view.
+pub fn provinces(conn: &mut AnyConnection) -> QueryResult<&'static [Province]> {
+    static PROVINCES: std::sync::OnceLock<Vec<Province>> = std::sync::OnceLock::new();
+    if let Some(all) = PROVINCES.get() {
+        return Ok(all);
+    }
+    let all = provinces::table
         .order(provinces::id)
         .select(Province::as_select())
-        .load(conn)
+        .load(conn)?;
+    Ok(PROVINCES.get_or_init(|| all))
 }
 
 pub fn province_exists(conn: &mut AnyConnection, id: i32) -> QueryResult<bool> {
@@ -90,7 +99,7 @@ fn rows(conn: &mut AnyConnection, ids: Option<&[i32]>) -> QueryResult<Vec<UnitRo
         .select((user_units::unit_id, diesel::dsl::count_star()))
         .into_boxed();
     if let Some(ids) = ids {
-        q = q.filter(units::id.eq_any(ids.to_vec()));
+        q = q.filter(in_list(units::id, ids));
         counted = counted.filter(user_units::unit_id.eq_any(ids.to_vec()));
     }
     let rows: Vec<(Unit, String)> = q.load(conn)?;
@@ -185,7 +194,7 @@ pub fn choices(
         q = q.filter(units::province_id.eq(p));
     }
     if let Some(ids) = ids {
-        q = q.filter(units::id.eq_any(ids.to_vec()));
+        q = q.filter(in_list(units::id, ids));
     }
     let mut rows: Vec<(i32, String)> = q.load(conn)?;
     rows.sort_by_cached_key(|(_, name)| crate::domain::text::sort_key(name));
@@ -208,7 +217,7 @@ pub fn ids_within(
         q = q.filter(units::id.eq(u));
     }
     if let Some(ids) = scope {
-        q = q.filter(units::id.eq_any(ids.to_vec()));
+        q = q.filter(in_list(units::id, ids));
     }
     q.load(conn)
 }

@@ -75,7 +75,7 @@ pub struct FeeReport {
     pub lines: Vec<FeeLine>,
     /// Whether there are more lines than shown.
     pub more: bool,
-    pub provinces: Vec<Province>,
+    pub provinces: &'static [Province],
     /// The unit filter's choices, (id, name): the chosen province's units
     /// (none before a province is chosen).
     pub units: Vec<(i32, String)>,

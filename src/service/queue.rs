@@ -32,7 +32,7 @@ pub struct Queue {
     pub counts: Vec<(State, i64)>,
     /// Requests the staff member reported as "not mine" (all-units view).
     pub flagged: i64,
-    pub provinces: Vec<Province>,
+    pub provinces: &'static [Province],
     /// The unit filter's choices, (id, name): the officer's units; for the
     /// all-units view the chosen province's (none before one is chosen).
     pub units: Vec<(i32, String)>,

@@ -134,7 +134,7 @@ struct FeesPage {
     group_label: &'static str,
     lines: Vec<LineView>,
     more: bool,
-    provinces: Vec<db::units::Province>,
+    provinces: &'static [db::units::Province],
     units: Vec<(i32, String)>,
     operators: [Operator; 3],
     statuses: [InvoiceStatus; 4],

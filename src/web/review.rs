@@ -138,7 +138,7 @@ struct ListPage {
     /// Requests in the selected tab (for this filter).
     total: i64,
     q: ListQuery,
-    provinces: Vec<Province>,
+    provinces: &'static [Province],
     units: Vec<(i32, String)>,
     operators: [Operator; 3],
     reasons: [Reason; 5],

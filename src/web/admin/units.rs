@@ -54,7 +54,7 @@ struct UnitForm {
     editing: Option<i32>,
     values: UnitValues,
     errors: FormErrors,
-    provinces: Vec<Province>,
+    provinces: &'static [Province],
     kinds: [UnitKind; 5],
 }
 
