@@ -4,47 +4,97 @@
 
 /// Upper-cases with Turkish rules: `i` → `İ`, `ı` → `I`.
 pub fn upper_tr(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| match c {
-            'i' => vec!['İ'],
-            'ı' => vec!['I'],
-            c => c.to_uppercase().collect(),
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'i' => out.push('İ'),
+            'ı' => out.push('I'),
+            c if c.is_ascii() => out.push(c.to_ascii_uppercase()),
+            c => out.extend(c.to_uppercase()),
+        }
+    }
+    out
 }
 
 /// Lower-cases with Turkish rules: `İ` → `i`, `I` → `ı`.
 pub fn lower_tr(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| match c {
-            'İ' => vec!['i'],
-            'I' => vec!['ı'],
-            c => c.to_lowercase().collect(),
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    each_lower(s, |c| out.push(c));
+    out
 }
 
-const ALPHABET: &str = "abcçdefgğhıijklmnoöprsştuüvyzqwx";
+/// The characters of `s` lower-cased with Turkish rules, one by one (no
+/// string in between: sort keys are made for every name of a list).
+fn each_lower(s: &str, mut f: impl FnMut(char)) {
+    for c in s.chars() {
+        match c {
+            'İ' => f('i'),
+            'I' => f('ı'),
+            c if c.is_ascii() => f(c.to_ascii_lowercase()),
+            c => c.to_lowercase().for_each(&mut f),
+        }
+    }
+}
+
+/// The Turkish alphabet's order, then q w x: `abcçdefgğhıijklmnoöprsştuüvyzqwx`.
+fn letter_rank(c: char) -> Option<u32> {
+    Some(match c {
+        'a' => 0,
+        'b' => 1,
+        'c' => 2,
+        'ç' => 3,
+        'd' => 4,
+        'e' => 5,
+        'f' => 6,
+        'g' => 7,
+        'ğ' => 8,
+        'h' => 9,
+        'ı' => 10,
+        'i' => 11,
+        'j' => 12,
+        'k' => 13,
+        'l' => 14,
+        'm' => 15,
+        'n' => 16,
+        'o' => 17,
+        'ö' => 18,
+        'p' => 19,
+        'r' => 20,
+        's' => 21,
+        'ş' => 22,
+        't' => 23,
+        'u' => 24,
+        'ü' => 25,
+        'v' => 26,
+        'y' => 27,
+        'z' => 28,
+        'q' => 29,
+        'w' => 30,
+        'x' => 31,
+        _ => return None,
+    })
+}
 
 /// A key that sorts strings in Turkish alphabetical order, case-insensitively.
 /// The circumflex (â, î, û: "Hâkim", "Âkif") marks pronunciation, not a
 /// letter of its own: it sorts with its base letter.
 pub fn sort_key(s: &str) -> Vec<u32> {
-    lower_tr(s)
-        .chars()
-        .map(|c| match c {
+    let mut key = Vec::with_capacity(s.len());
+    each_lower(s, |c| {
+        let c = match c {
             'â' => 'a',
             'î' => 'i',
             'û' => 'u',
             c => c,
-        })
-        .map(|c| match ALPHABET.chars().position(|a| a == c) {
-            Some(i) => 0x100 + i as u32,
+        };
+        key.push(match letter_rank(c) {
+            Some(i) => 0x100 + i,
             None if c.is_ascii_digit() => c as u32,
             None if c.is_whitespace() => 0x20,
             None => 0x1000 + c as u32,
-        })
-        .collect()
+        });
+    });
+    key
 }
 
 /// [`sort_key`] as text that sorts the same way byte by byte (six hex digits
@@ -152,6 +202,17 @@ mod tests {
             "a shorter name first; the circumflex with its base letter"
         );
         assert!(sort_code("Ç").bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn the_stored_sort_code_keeps_its_format() {
+        // Stored beside every staff record: a change here would mis-order
+        // the records written before it.
+        assert_eq!(
+            sort_code("Aç İıâ2-"),
+            "00010000010300002000010b00010a00010000003200102d"
+        );
+        assert_eq!(sort_code("QWX"), "00011d00011e00011f");
     }
 
     #[test]
