@@ -137,6 +137,44 @@ fn handlers_run_no_queries_of_their_own() {
     assert_none("src/web contains query DSL", offending("web", &dsl));
 }
 
+#[test]
+fn handlers_reach_the_database_through_services() {
+    // `db::module::function(`: a call into the query layer; `db::module::Type`
+    // (rows the services hand back) is fine.
+    let calls_db = |code: &str| {
+        code.match_indices("db::").any(|(at, _)| {
+            let rest = &code[at + 4..];
+            let mut parts = rest.splitn(3, "::");
+            let (Some(module), Some(item)) = (parts.next(), parts.next()) else {
+                return false;
+            };
+            let name: String = item
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            module.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && item[name.len()..].starts_with('(')
+        })
+    };
+    let mut hits = Vec::new();
+    for file in rust_files(&src("web")) {
+        let text = fs::read_to_string(&file).expect("read file");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if calls_db(code) {
+                let name = file
+                    .strip_prefix(src(""))
+                    .unwrap_or(&file)
+                    .display()
+                    .to_string();
+                hits.push(format!("src/{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert_none("src/web calls the db layer directly", hits);
+}
+
 /// `(first line, length, name)` of every `fn` in `text` whose body is
 /// braces (comments and string contents are skipped when counting).
 fn functions(text: &str) -> Vec<(usize, usize, String)> {

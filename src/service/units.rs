@@ -8,6 +8,25 @@ use crate::domain::audit::{AuditAction, active_label, change, target};
 use crate::domain::cover_letter::LetterSettings;
 use crate::domain::unit::UnitKind;
 
+/// Every unit, by province and then Turkish name, with its officer count.
+pub fn list(conn: &mut AnyConnection) -> ServiceResult<Vec<db::units::UnitRow>> {
+    Ok(db::units::list(conn)?)
+}
+
+/// The 81 provinces by plate code.
+pub fn provinces(conn: &mut AnyConnection) -> ServiceResult<&'static [db::units::Province]> {
+    Ok(db::units::provinces(conn)?)
+}
+
+/// A unit with its cover-letter settings, for the edit form.
+pub fn for_edit(
+    conn: &mut AnyConnection,
+    id: i32,
+) -> ServiceResult<Option<(Unit, LetterSettings)>> {
+    let letter = super::cover_letters::unit_settings(conn, id)?;
+    Ok(db::units::find(conn, id)?.map(|u| (u, letter)))
+}
+
 /// A unit as an admin saves it, validated.
 #[derive(Debug, Clone)]
 pub struct UnitInput {

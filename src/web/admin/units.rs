@@ -6,7 +6,7 @@ use askama::Template;
 
 use super::parse_id;
 use crate::app::AppState;
-use crate::db::{self, units::Province, units::UnitRow};
+use crate::db::units::{Province, UnitRow};
 use crate::domain::cover_letter::LetterSettings;
 use crate::domain::unit::{UnitKind, parse_unit_name};
 use crate::service::Actor;
@@ -30,7 +30,7 @@ impl UnitsPage {
 }
 
 pub async fn list(state: web::Data<AppState>, page: Page) -> Result<HttpResponse, AppError> {
-    let units = state.call(|conn| Ok(db::units::list(conn)?)).await?;
+    let units = state.call(units_service::list).await?;
     render(&UnitsPage { page, units })
 }
 
@@ -92,7 +92,7 @@ async fn form_page(
     values: UnitValues,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let provinces = state.call(|conn| Ok(db::units::provinces(conn)?)).await?;
+    let provinces = state.call(units_service::provinces).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -127,10 +127,7 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&path)?;
     let (unit, letter) = state
-        .call(move |conn| {
-            let letter = crate::service::cover_letters::unit_settings(conn, id)?;
-            Ok(db::units::find(conn, id)?.map(|u| (u, letter)))
-        })
+        .call(move |conn| units_service::for_edit(conn, id))
         .await?
         .ok_or(AppError::NotFound)?;
     let values = UnitValues {

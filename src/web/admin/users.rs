@@ -87,7 +87,7 @@ async fn form_page(
     values: UserValues,
     errors: FormErrors,
 ) -> Result<HttpResponse, AppError> {
-    let units = state.call(|conn| Ok(db::units::list(conn)?)).await?;
+    let units = state.call(crate::service::units::list).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
