@@ -30,6 +30,17 @@ fn src(rel: &str) -> PathBuf {
 /// Every line of the files under `rel` (a folder or one file) that contains
 /// one of `needles`, outside comments.
 fn offending(rel: &str, needles: &[&str]) -> Vec<String> {
+    offending_where(rel, |code| {
+        needles
+            .iter()
+            .find(|needle| code.contains(*needle))
+            .map(|needle| needle.to_string())
+    })
+}
+
+/// Every line of the files under `rel` for which `rule` names a fault,
+/// looking at the code outside comments.
+fn offending_where(rel: &str, rule: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let root = src(rel);
     let files = if root.is_dir() {
         rust_files(&root)
@@ -41,13 +52,13 @@ fn offending(rel: &str, needles: &[&str]) -> Vec<String> {
         let text = fs::read_to_string(&file).expect("read file");
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
-            if let Some(needle) = needles.iter().find(|needle| code.contains(*needle)) {
+            if let Some(fault) = rule(code) {
                 let name = file
                     .strip_prefix(src(""))
                     .unwrap_or(&file)
                     .display()
                     .to_string();
-                hits.push(format!("src/{name}:{}: {needle}: {}", n + 1, line.trim()));
+                hits.push(format!("src/{name}:{}: {fault}: {}", n + 1, line.trim()));
             }
         }
     }
@@ -157,21 +168,7 @@ fn handlers_reach_the_database_through_services() {
                 && item[name.len()..].starts_with('(')
         })
     };
-    let mut hits = Vec::new();
-    for file in rust_files(&src("web")) {
-        let text = fs::read_to_string(&file).expect("read file");
-        for (n, line) in text.lines().enumerate() {
-            let code = line.split("//").next().unwrap_or("");
-            if calls_db(code) {
-                let name = file
-                    .strip_prefix(src(""))
-                    .unwrap_or(&file)
-                    .display()
-                    .to_string();
-                hits.push(format!("src/{name}:{}: {}", n + 1, line.trim()));
-            }
-        }
-    }
+    let hits = offending_where("web", |code| calls_db(code).then(|| "db call".to_owned()));
     assert_none("src/web calls the db layer directly", hits);
 }
 
