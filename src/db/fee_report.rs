@@ -165,22 +165,22 @@ pub fn lines(
 
 /// (unit id, operator, count, net, kdv, gross): the filtered lines summed
 /// per unit and operator, for totals. Summed in the database (one row per
-/// group, not per fee); the sums are cast so both backends return a BIGINT
+/// group, not per fee); `sum_big` makes both backends return a BIGINT
 /// (PostgreSQL's SUM of a BIGINT is NUMERIC).
 pub type Figures = (i32, Operator, i64, i64, i64, i64);
 
 pub fn figures(conn: &mut AnyConnection, f: &FeeFilter) -> QueryResult<Vec<Figures>> {
-    use diesel::dsl::{count_star, sql};
-    use diesel::sql_types::BigInt;
+    use super::sql::sum_big;
+    use diesel::dsl::count_star;
     let grouped = fee_accruals::table
         .group_by((fee_accruals::unit_id, fee_accruals::operator))
         .select((
             fee_accruals::unit_id,
             fee_accruals::operator,
             count_star(),
-            sql::<BigInt>("CAST(SUM(fee_accruals.net_kurus) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(fee_accruals.kdv_kurus) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(fee_accruals.gross_kurus) AS BIGINT)"),
+            sum_big(fee_accruals::net_kurus),
+            sum_big(fee_accruals::kdv_kurus),
+            sum_big(fee_accruals::gross_kurus),
         ))
         .into_boxed();
     filtered!(f, grouped).load(conn)
