@@ -126,7 +126,12 @@ impl TypedSession {
         let _ = self.0.insert(FLASH, list);
     }
 
+    /// The messages to show, once. A session without any is left unchanged
+    /// (removing an absent key would still re-seal and re-send the cookie).
     pub fn take_flashes(&self) -> Vec<Flash> {
+        if !self.0.contains_key(FLASH) {
+            return Vec::new();
+        }
         self.0
             .remove_as::<Vec<Flash>>(FLASH)
             .and_then(Result::ok)

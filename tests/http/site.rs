@@ -240,3 +240,44 @@ async fn metrics_answer_only_the_token_in_prometheus_text() {
     );
     assert!(!body.contains("12345"));
 }
+
+/// A page view that changes nothing in the session sends no cookie (the
+/// sealed cookie is re-sent only when its content changes): after login the
+/// queue and a second view carry no `Set-Cookie`; a message set by an action
+/// is shown once, and the view that takes it re-seals the cookie.
+#[tokio::test]
+async fn a_page_view_that_changes_nothing_sends_no_cookie() {
+    let app = spawn_app().await;
+    app.add_user("ayse@kurum.gov.tr", "Ayşe Yılmaz", &[Role::Staff], &[]);
+    let ayse = app.logged_in("ayse@kurum.gov.tr").await;
+    let sets_cookie = |r: &crate::helpers::Page| r.headers.contains_key("set-cookie");
+    for _ in 0..2 {
+        let home = ayse.get("/").await;
+        assert_eq!(home.status, 200);
+        assert!(!sets_cookie(&home), "{:?}", home.headers);
+    }
+    let r = ayse
+        .post(
+            "/hesap/parola",
+            &[
+                ("current", crate::helpers::PASSWORD),
+                ("new", "Yeni-Parola-2026"),
+                ("confirm", "Yeni-Parola-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let shown = ayse.get("/").await;
+    assert!(
+        shown.body.contains("Parolanız değiştirildi."),
+        "{}",
+        shown.body
+    );
+    assert!(
+        sets_cookie(&shown),
+        "the message is taken out of the cookie"
+    );
+    let again = ayse.get("/").await;
+    assert!(!again.body.contains("Parolanız değiştirildi."));
+    assert!(!sets_cookie(&again), "{:?}", again.headers);
+}
