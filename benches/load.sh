@@ -13,7 +13,8 @@
 # file (and a fresh PostgreSQL database `mobilimza_bench`, dropped after),
 # serves it pinned to core 0 and runs wrk pinned to core 1
 # (`-t1 -c32 -d${DURATION}s --latency`) against each page, logged in through
-# the login form as reviewer, officer and finance. Prints a table (req/s,
+# the login form as reviewer, officer and finance; then serves again with
+# PAGE_CACHE=0 for the lists' uncached cost. Prints a table (req/s,
 # p50, p99, ratio to the ceiling's req/s, peak RSS of the server) and writes
 # it to BENCHMARKS.md with the date, the machine and N.
 set -euo pipefail
@@ -70,6 +71,8 @@ cookie_of() { awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s%s=%s", (n++ 
 
 CEILING=
 ROWS=()
+# One session key for the run, so a login outlives a restart of the server.
+SESSION_KEY=$(head -c 64 /dev/urandom | base64 -w0)
 
 # measure LABEL PATH [COOKIE]: one wrk run; appends a row.
 measure() {
@@ -134,23 +137,32 @@ run() {
     echo "== $backend: seeding N=$N" >&2
     local t0 t1
     t0=$(date +%s.%N)
-    DATABASE_URL=$url "$BIN" migrate >/dev/null 2>&1
-    DATABASE_URL=$url nice -n 0 "$BIN" seed-demo --scale "$N" >"$seed_log" 2>&1 || { cat "$seed_log" >&2; exit 1; }
+    SESSION_KEY=$SESSION_KEY DATABASE_URL=$url "$BIN" migrate >/dev/null 2>&1
+    SESSION_KEY=$SESSION_KEY DATABASE_URL=$url nice -n 0 "$BIN" seed-demo --scale "$N" >"$seed_log" 2>&1 || { cat "$seed_log" >&2; exit 1; }
     t1=$(date +%s.%N)
     local seed_secs
     seed_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
     pass() { awk -v e="$1@" '$0 ~ e { print $NF }' "$seed_log"; }
     local email_sef="sef@demo.mobilimza.test" email_sorumlu="sorumlu@demo.mobilimza.test" email_mali="mali@demo.mobilimza.test"
 
-    DATABASE_URL=$url BIND=127.0.0.1:$PORT BASE_URL=$BASE RUST_LOG=warn \
-        taskset -c 0 "$BIN" serve >"$WORK/serve-$backend.log" 2>&1 &
-    SERVER_PID=$!
-    for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
-
+    # serve [VAR=VALUE…]: the server pinned to core 0.
+    serve() {
+        env "$@" SESSION_KEY="$SESSION_KEY" DATABASE_URL="$url" BIND=127.0.0.1:$PORT BASE_URL=$BASE RUST_LOG=warn \
+            taskset -c 0 "$BIN" serve >>"$WORK/serve-$backend.log" 2>&1 &
+        SERVER_PID=$!
+        for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+    }
+    stop() {
+        kill "$SERVER_PID"
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
+    }
+    local sef sorumlu mali month deep
+    serve
+    # Logged in once: the sessions (and SESSION_KEY) outlive a restart.
     login "$email_sef" "$(pass sef)" "$WORK/sef.jar"
     login "$email_sorumlu" "$(pass sorumlu)" "$WORK/sorumlu.jar"
     login "$email_mali" "$(pass mali)" "$WORK/mali.jar"
-    local sef sorumlu mali month deep
     sef=$(cookie_of "$WORK/sef.jar")
     sorumlu=$(cookie_of "$WORK/sorumlu.jar")
     mali=$(cookie_of "$WORK/mali.jar")
@@ -171,9 +183,16 @@ run() {
 
     local rss
     rss=$(awk '/VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$SERVER_PID/status")
-    kill "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
+    stop
+
+    # The same lists with no page kept in memory: what a view costs when the
+    # data changed since the last one (every view reads the database).
+    serve PAGE_CACHE=0
+    measure "queue, first page (PAGE_CACHE=0)" "/inceleme" "$sef"
+    measure "queue, name search (PAGE_CACHE=0)" "/inceleme?sekme=all&q=y%C4%B1lmaz" "$sef"
+    measure "officer: staff list (PAGE_CACHE=0)" "/personel" "$sorumlu"
+    measure "officer: staff search (PAGE_CACHE=0)" "/personel?q=%C3%B6zt%C3%BCrk" "$sorumlu"
+    stop
 
     {
         echo "### $backend"

@@ -21,7 +21,7 @@ use crate::config::{Config, ConfigError, DatabaseUrl};
 use crate::db::{self, AnyConnection, DbPool};
 use crate::domain::audit_chain::AuditKey;
 use crate::password::{PasswordGate, PasswordHasher};
-use crate::service::ServiceResult;
+use crate::service::{ServiceResult, page_cache::PageCaches};
 use crate::web::{self as portal, errors::AppError};
 
 pub const SESSION_COOKIE: &str = "mobilimza_oturum";
@@ -36,6 +36,8 @@ pub struct AppState {
     pub demo: AtomicBool,
     /// Request counts and latencies for `/metrics`.
     pub metrics: portal::metrics::Metrics,
+    /// List pages kept between changes (`PAGE_CACHE` pages per list).
+    pub pages: Arc<PageCaches>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
         let demo = db::settings::is_demo(&mut conn)?;
         crate::service::mail::remember_base_url(&mut conn, &config.base_url)?;
         drop(conn);
+        let pages = Arc::new(PageCaches::new(config.page_cache));
         Ok(Self {
             pool,
             config,
@@ -58,6 +61,7 @@ impl AppState {
             passwords,
             demo: AtomicBool::new(demo),
             metrics: Default::default(),
+            pages,
         })
     }
 

@@ -164,6 +164,9 @@ pub struct Config {
     /// `METRICS_TOKEN`: the bearer token `/metrics` asks for; without it the
     /// endpoint does not exist (404).
     pub metrics_token: Option<String>,
+    /// `PAGE_CACHE`: list pages kept in memory per list between changes
+    /// (0: none; every view reads the database).
+    pub page_cache: usize,
 }
 
 impl fmt::Debug for Config {
@@ -180,6 +183,7 @@ impl fmt::Debug for Config {
             .field("session_absolute", &self.session_absolute)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "…"))
+            .field("page_cache", &self.page_cache)
             .finish()
     }
 }
@@ -288,6 +292,19 @@ impl Config {
             }
         };
 
+        let page_cache = match get("PAGE_CACHE").as_deref().map(str::trim) {
+            None => 256,
+            Some(raw) => match raw.parse::<usize>() {
+                Ok(n) if n <= 100_000 => n,
+                _ => {
+                    return Err(ConfigError::new(
+                        "PAGE_CACHE",
+                        format!("0 ile 100000 arasında bir sayı olmalı, '{raw}' değil"),
+                    ));
+                }
+            },
+        };
+
         Ok(Self {
             database,
             bind,
@@ -300,6 +317,7 @@ impl Config {
             session_absolute,
             trust_proxy_headers,
             metrics_token,
+            page_cache,
         })
     }
 
@@ -409,6 +427,8 @@ mod tests {
         assert_eq!(c.database, DatabaseUrl::Sqlite("mobilimza.db".into()));
         assert_eq!(c.bind, "127.0.0.1:8080");
         assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        assert_eq!(c.page_cache, 256);
+        assert_eq!(cfg(&[("PAGE_CACHE", "0")]).expect("off").page_cache, 0);
         assert!(c.session_key.is_none());
         assert_eq!(
             c.argon2,
@@ -477,6 +497,9 @@ mod tests {
             (&[("ARGON2_PARAMS", "x=3")], "ARGON2_PARAMS"),
             (&[("SESSION_IDLE_MINUTES", "0")], "SESSION_IDLE_MINUTES"),
             (&[("AUDIT_KEY", "kisa")], "AUDIT_KEY"),
+            (&[("PAGE_CACHE", "çok")], "PAGE_CACHE"),
+            (&[("PAGE_CACHE", "-1")], "PAGE_CACHE"),
+            (&[("PAGE_CACHE", "100001")], "PAGE_CACHE"),
             (&[("SMTP_HOST", "smtp.example")], "SMTP_FROM"),
             (
                 &[

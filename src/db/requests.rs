@@ -242,7 +242,7 @@ pub struct Line {
 }
 
 /// Queue filters; every field optional.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
     pub states: Vec<State>,
     pub unit_ids: Option<Vec<i32>>,
@@ -286,7 +286,7 @@ impl Filter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Order {
     NewestFirst,
     OldestFirst,
@@ -294,7 +294,7 @@ pub enum Order {
 
 /// Where a page starts: at the top, after the last id of the previous page,
 /// or (going back) before the first id of the next one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cursor {
     First,
     After(i32),

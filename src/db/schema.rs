@@ -82,6 +82,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// One number moved by triggers with every committed change to the
+    /// tables the list pages read (one row, id 1).
+    data_version (id) {
+        id -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Requests per unit and state, kept by triggers; unit 0 is every unit.
     request_counts (unit_id, state) {
         unit_id -> Integer,

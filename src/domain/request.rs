@@ -1,7 +1,7 @@
 //! Facts of a mobile-signature request that are not its state: the reason and
 //! how operator documents were sent.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
     FirstApplication,
     Renewal,

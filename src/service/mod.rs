@@ -27,6 +27,7 @@ pub mod kvkk;
 pub mod mail;
 pub mod maintenance;
 pub mod metrics;
+pub mod page_cache;
 pub mod queue;
 pub mod rates;
 pub mod reports;

@@ -2,9 +2,11 @@
 //! list over their units, with per-state counts for the tabs and what is
 //! waiting for the reader.
 
-use chrono::{Duration, NaiveDateTime};
+use std::sync::Arc;
 
-use super::ServiceResult;
+use chrono::{Duration, NaiveDateTime, Timelike};
+
+use super::{ServiceResult, page_cache::PageCache};
 use crate::db::{
     self, AnyConnection,
     requests::{Cursor, Filter, Line, Order},
@@ -14,6 +16,7 @@ use crate::domain::workflow::State;
 
 /// One page of a list. `scope`: the officer's units, or `None` for every
 /// unit (reviewers).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QueueRequest {
     pub scope: Option<Vec<i32>>,
     pub filter: Filter,
@@ -39,7 +42,30 @@ pub struct Queue {
     pub waiting: Vec<String>,
 }
 
-pub fn page(conn: &mut AnyConnection, q: QueueRequest, now: NaiveDateTime) -> ServiceResult<Queue> {
+/// A kept queue page: the request and the minute it was read in (what is
+/// waiting depends on the time: holds ending within the hour).
+pub type QueueKey = (QueueRequest, NaiveDateTime);
+
+/// The page of `q`, kept in `kept` until the lists' data changes (and at
+/// most for the minute of `now`).
+pub fn page(
+    conn: &mut AnyConnection,
+    kept: &PageCache<QueueKey, Queue>,
+    q: QueueRequest,
+    now: NaiveDateTime,
+) -> ServiceResult<Arc<Queue>> {
+    let minute = now
+        .with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(now);
+    kept.get_or_load(conn, (q.clone(), minute), |conn| read_page(conn, q, now))
+}
+
+fn read_page(
+    conn: &mut AnyConnection,
+    q: QueueRequest,
+    now: NaiveDateTime,
+) -> ServiceResult<Queue> {
     let filter = Filter {
         unit_ids: q.scope.clone(),
         ..q.filter

@@ -2,9 +2,11 @@
 //! line (number, operator, line type, "mobil imza") changes only through a
 //! contact change, which applies its consequences (`service::contact`).
 
+use std::sync::Arc;
+
 use chrono::NaiveDateTime;
 
-use super::{Actor, ServiceResult, audit};
+use super::{Actor, ServiceResult, audit, page_cache::PageCache};
 use crate::db::{
     self, AnyConnection,
     contact::HistoryRow,
@@ -87,7 +89,7 @@ pub fn units_of(conn: &mut AnyConnection, actor: &Actor) -> ServiceResult<Vec<Un
 
 /// Where a page of the staff list starts: at the top, after or (going
 /// back) before record `id`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Start {
     First,
     After(i32),
@@ -107,7 +109,27 @@ pub struct StaffPage {
 /// A page of `limit` staff of the actor's units (or of one of them, `unit`)
 /// matching `text` (name fragment or T.C. prefix), from `from`. A record
 /// outside those units as the starting point means the first page.
+/// A kept staff page: the actor's units, the unit chosen, the text, where
+/// the page starts and its length.
+pub type StaffKey = (Vec<i32>, Option<i32>, String, Start, i64);
+
+/// The page, kept in `kept` until the lists' data changes.
 pub fn page(
+    conn: &mut AnyConnection,
+    kept: &PageCache<StaffKey, StaffPage>,
+    actor: &Actor,
+    unit: Option<i32>,
+    text: &str,
+    from: Start,
+    limit: i64,
+) -> ServiceResult<Arc<StaffPage>> {
+    let key = (actor.unit_ids.clone(), unit, text.to_owned(), from, limit);
+    kept.get_or_load(conn, key, |conn| {
+        read_page(conn, actor, unit, text, from, limit)
+    })
+}
+
+fn read_page(
     conn: &mut AnyConnection,
     actor: &Actor,
     unit: Option<i32>,

@@ -106,14 +106,14 @@ pub struct LineView {
     pub flagged: bool,
 }
 
-impl From<Line> for LineView {
-    fn from(l: Line) -> Self {
+impl From<&Line> for LineView {
+    fn from(l: &Line) -> Self {
         LineView {
             id: l.id,
             version: l.version,
             name: format!("{} {}", l.first_name, l.last_name),
             tckn: mask(&l.tckn),
-            unit: l.unit,
+            unit: l.unit.clone(),
             state: l.state.label(),
             reason: l.reason.label(),
             operator: l.operator.label(),
@@ -125,7 +125,7 @@ impl From<Line> for LineView {
 
 #[derive(Template)]
 #[template(path = "requests/list.html")]
-struct ListPage {
+struct ListPage<'a> {
     page: Page,
     title: &'static str,
     base: &'static str,
@@ -139,14 +139,14 @@ struct ListPage {
     total: i64,
     q: ListQuery,
     provinces: &'static [Province],
-    units: Vec<(i32, String)>,
+    units: &'a [(i32, String)],
     operators: [Operator; 3],
     reasons: [Reason; 5],
     back: String,
-    waiting: Vec<String>,
+    waiting: &'a [String],
 }
 
-impl ListPage {
+impl ListPage<'_> {
     fn sel(&self, v: &Option<String>, want: &str) -> bool {
         v.as_deref() == Some(want)
     }
@@ -337,8 +337,9 @@ async fn list(
         cursor: q.cursor(),
         limit: PAGE_SIZE,
     };
+    let pages = state.pages.clone();
     let found = state
-        .call(move |conn| queue::page(conn, request, now))
+        .call(move |conn| queue::page(conn, &pages.queue, request, now))
         .await?;
     let base = list_base(reviewer);
     let (prev, next) = page_links(&q, tab, base, &found);
@@ -355,17 +356,17 @@ async fn list(
         reviewer,
         tabs,
         tab: tab.code().to_owned(),
-        lines: found.lines.into_iter().map(LineView::from).collect(),
+        lines: found.lines.iter().map(LineView::from).collect(),
         prev,
         next,
         total,
         q,
         provinces: found.provinces,
-        units: found.units,
+        units: &found.units,
         operators: Operator::ALL,
         reasons: Reason::ALL,
         back: format!("{}?{}", req.path(), req.query_string()),
-        waiting: found.waiting,
+        waiting: &found.waiting,
     })
 }
 

@@ -70,12 +70,12 @@ pub struct StaffRow {
 
 #[derive(Template)]
 #[template(path = "staff/list.html")]
-struct ListPage {
+struct ListPage<'a> {
     page: Page,
     rows: Vec<StaffRow>,
     q: String,
     unit: String,
-    units: Vec<(i32, String)>,
+    units: &'a [(i32, String)],
     prev: Option<String>,
     next: Option<String>,
 }
@@ -90,8 +90,9 @@ pub async fn list(
     let text = q.q.clone().unwrap_or_default();
     let unit = q.birim.clone().unwrap_or_default();
     let (t, u, start) = (text.clone(), unit.parse::<i32>().ok(), q.start());
+    let pages = state.pages.clone();
     let found = state
-        .call(move |conn| staff::page(conn, &actor, u, &t, start, PAGE_SIZE))
+        .call(move |conn| staff::page(conn, &pages.staff, &actor, u, &t, start, PAGE_SIZE))
         .await?;
     let shown = found.rows.first().zip(found.rows.last());
     let (prev, next) = keyset_links(
@@ -103,25 +104,25 @@ pub async fn list(
     );
     render(&ListPage {
         page,
-        rows: found.rows.into_iter().map(StaffRow::from).collect(),
+        rows: found.rows.iter().map(StaffRow::from).collect(),
         q: text,
         unit,
-        units: found.units,
+        units: &found.units,
         prev,
         next,
     })
 }
 
-impl From<(Staff, String)> for StaffRow {
-    fn from((s, unit): (Staff, String)) -> Self {
+impl From<&(Staff, String)> for StaffRow {
+    fn from((s, unit): &(Staff, String)) -> Self {
         StaffRow {
             id: s.id,
             name: s.full_name(),
             tckn: mask(&s.tckn),
             anonymised: kvkk::is_anonymised(&s.tckn),
-            sicil_no: s.sicil_no,
-            title: s.title,
-            unit,
+            sicil_no: s.sicil_no.clone(),
+            title: s.title.clone(),
+            unit: unit.clone(),
             phone: phone_display(&s.phone),
             operator: s.operator.label().to_owned(),
             line_type: s.line_type.label().to_owned(),

@@ -340,3 +340,62 @@ async fn a_renamed_staff_member_is_found_by_the_new_name_only() {
         wild.body
     );
 }
+
+/// The queue and the staff list are kept in memory between changes
+/// (`PAGE_CACHE`). A change made outside this server — a job, the CLI, a
+/// second server; here a statement on another connection — shows on the
+/// next view: a renamed staff member in both lists, a request that moved on
+/// leaves its tab, a renamed unit.
+#[tokio::test]
+async fn a_kept_list_page_shows_a_change_made_outside_the_server() {
+    use diesel::RunQueryDsl;
+    let w = spawn_world().await;
+    let outside = |sql: String| {
+        diesel::sql_query(sql)
+            .execute(&mut w.app.conn())
+            .expect("outside change");
+    };
+    let staff = w
+        .app
+        .add_staff(w.app.unit_a, 62, "Nur", "Aksoy", "nur@kurum.gov.tr");
+    let id = w.app.add_request(staff, State::Submitted, w.app.officer_a);
+    let row = format!("#{id}</a>");
+    for _ in 0..2 {
+        let queue = w.reviewer.get("/inceleme").await;
+        assert!(queue.body.contains(&row), "{}", queue.body);
+        assert!(queue.body.contains("Nur Aksoy"), "{}", queue.body);
+        let list = w.officer.get("/personel").await;
+        assert!(list.body.contains("Nur Aksoy"), "{}", list.body);
+    }
+
+    outside(format!(
+        "UPDATE staff SET last_name = 'Karaca' WHERE id = {staff}"
+    ));
+    let queue = w.reviewer.get("/inceleme").await;
+    assert!(
+        queue.body.contains("Nur Karaca") && !queue.body.contains("Nur Aksoy"),
+        "{}",
+        queue.body
+    );
+    let list = w.officer.get("/personel").await;
+    assert!(
+        list.body.contains("Nur Karaca") && !list.body.contains("Nur Aksoy"),
+        "{}",
+        list.body
+    );
+
+    outside(format!(
+        "UPDATE requests SET state = 'approved' WHERE id = {id}"
+    ));
+    let queue = w.reviewer.get("/inceleme").await;
+    assert!(!queue.body.contains(&row), "{}", queue.body);
+    let approved = w.reviewer.get("/inceleme?sekme=approved").await;
+    assert!(approved.body.contains(&row), "{}", approved.body);
+
+    outside(format!(
+        "UPDATE units SET name = 'Çağrı Şubesi' WHERE id = {}",
+        w.app.unit_a
+    ));
+    let list = w.officer.get("/personel").await;
+    assert!(list.body.contains("Çağrı Şubesi"), "{}", list.body);
+}

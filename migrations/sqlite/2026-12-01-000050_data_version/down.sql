@@ -1,0 +1,13 @@
+DROP TRIGGER requests_version_insert;
+DROP TRIGGER requests_version_update;
+DROP TRIGGER requests_version_delete;
+DROP TRIGGER staff_version_insert;
+DROP TRIGGER staff_version_update;
+DROP TRIGGER staff_version_delete;
+DROP TRIGGER units_version_insert;
+DROP TRIGGER units_version_update;
+DROP TRIGGER units_version_delete;
+DROP TRIGGER settings_version_insert;
+DROP TRIGGER settings_version_update;
+DROP TRIGGER settings_version_delete;
+DROP TABLE data_version;
