@@ -21,7 +21,7 @@ use crate::config::{Config, ConfigError, DatabaseUrl};
 use crate::db::{self, AnyConnection, DbPool};
 use crate::domain::audit_chain::AuditKey;
 use crate::password::{PasswordGate, PasswordHasher};
-use crate::service::{ServiceResult, page_cache::PageCaches};
+use crate::service::ServiceResult;
 use crate::web::{self as portal, errors::AppError};
 
 pub const SESSION_COOKIE: &str = "mobilimza_oturum";
@@ -37,7 +37,7 @@ pub struct AppState {
     /// Request counts and latencies for `/metrics`.
     pub metrics: portal::metrics::Metrics,
     /// List pages kept between changes (`PAGE_CACHE` pages per list).
-    pub pages: Arc<PageCaches>,
+    pub pages: Arc<portal::kept::KeptPages>,
 }
 
 impl AppState {
@@ -53,7 +53,7 @@ impl AppState {
         let demo = db::settings::is_demo(&mut conn)?;
         crate::service::mail::remember_base_url(&mut conn, &config.base_url)?;
         drop(conn);
-        let pages = Arc::new(PageCaches::new(config.page_cache));
+        let pages = Arc::new(portal::kept::KeptPages::new(config.page_cache));
         Ok(Self {
             pool,
             config,

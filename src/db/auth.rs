@@ -51,23 +51,24 @@ pub fn find_session_access(
 ) -> QueryResult<Option<(Session, super::users::UserAccess)>> {
     use super::schema::{user_roles, user_units};
     use diesel::sql_types::Text;
-    let found: Option<(Session, User, Option<String>, Option<String>)> = sessions::table
-        .filter(sessions::id.eq(id))
-        .inner_join(users::table)
-        .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
-        .left_join(user_units::table.on(user_units::user_id.eq(users::id)))
-        .group_by((sessions::id, users::id))
-        .select((
-            Session::as_select(),
-            User::as_select(),
-            string_agg(user_roles::role.nullable(), ",".into_sql::<Text>()),
-            string_agg(
-                int_text(user_units::unit_id.nullable()).nullable(),
-                ",".into_sql::<Text>(),
-            ),
-        ))
-        .first(conn)
-        .optional()?;
+    let found: Option<(Session, User, Option<String>, Option<String>)> =
+        on_backend!(conn, |c| sessions::table
+            .filter(sessions::id.eq(id))
+            .inner_join(users::table)
+            .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
+            .left_join(user_units::table.on(user_units::user_id.eq(users::id)))
+            .group_by((sessions::id, users::id))
+            .select((
+                Session::as_select(),
+                User::as_select(),
+                string_agg(user_roles::role.nullable(), ",".into_sql::<Text>()),
+                string_agg(
+                    int_text(user_units::unit_id.nullable()).nullable(),
+                    ",".into_sql::<Text>(),
+                ),
+            ))
+            .first(c)
+            .optional())?;
     let Some((session, user, roles, units)) = found else {
         return Ok(None);
     };

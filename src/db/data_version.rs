@@ -8,8 +8,8 @@ use super::{AnyConnection, schema::data_version};
 /// The current number: equal numbers mean the list pages' tables have not
 /// changed in between.
 pub fn current(conn: &mut AnyConnection) -> QueryResult<i64> {
-    data_version::table
+    on_backend!(conn, |c| data_version::table
         .select(data_version::n)
         .filter(data_version::id.eq(1))
-        .first(conn)
+        .first(c))
 }

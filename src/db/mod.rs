@@ -2,6 +2,20 @@
 //! the connection pool, embedded migrations, the write-transaction helper and
 //! the queries, one module per aggregate.
 
+/// Runs `$body` with `$c` bound to the backend's own connection. Diesel's
+/// `MultiConnection` writes a statement's whole SQL text on every execution
+/// (to learn whether it may be cached), even for a static statement the
+/// backend's own connection finds by its type alone; the statements that
+/// run on every page view (identity, data version) go through here.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
 pub mod audit;
 pub mod auth;
 pub mod batches;
@@ -99,9 +113,16 @@ impl ManageConnection for Manager {
         connect(&self.url)
     }
 
+    /// Checked on every checkout: a PostgreSQL connection can break (server
+    /// restart, network); an open SQLite file cannot, and a `SELECT 1` per
+    /// checkout was parsed and run on every page view.
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), ConnectionError> {
-        conn.batch_execute("SELECT 1")
-            .map_err(ConnectionError::CouldntSetupConfiguration)
+        match conn {
+            AnyConnection::Sqlite(_) => Ok(()),
+            AnyConnection::Postgresql(_) => conn
+                .batch_execute("SELECT 1")
+                .map_err(ConnectionError::CouldntSetupConfiguration),
+        }
     }
 
     fn has_broken(&self, _conn: &mut AnyConnection) -> bool {

@@ -2,8 +2,9 @@
 //! while the data version (a number the database moves with every committed
 //! change to the tables the lists read, see `db::data_version`) is the one
 //! it was read at; any change anywhere, by this process or another (a job,
-//! the CLI, a second server), makes every kept page a miss. Reading the
-//! version costs one indexed row; a kept page saves the page's queries.
+//! the CLI, a second server), makes every kept page a miss. The web layer
+//! reads the version with the request's identity (one blocking call), so a
+//! kept page is served without another trip to the database.
 //!
 //! Safe to race: the version is read before the page, so a page is never
 //! kept under a newer number than the data it holds; a change that commits
@@ -35,24 +36,34 @@ impl<K: Hash + Eq, V> PageCache<K, V> {
         }
     }
 
-    /// The page of `key`: kept if the data has not changed since it was
-    /// read, else read by `load` (and kept).
+    /// The page of `key` if it was read at `version`.
+    pub fn get(&self, key: &K, version: DataVersion) -> Option<Arc<V>> {
+        if self.capacity == 0 {
+            return None;
+        }
+        self.entries()
+            .get(key)
+            .filter(|kept| kept.version == version.0)
+            .map(|kept| kept.page.clone())
+    }
+
+    /// The page of `key`: kept if read at `version`, else read by `load`
+    /// (and kept). `version` must have been read before `load` runs.
     pub fn get_or_load(
         &self,
         conn: &mut AnyConnection,
         key: K,
+        version: DataVersion,
         load: impl FnOnce(&mut AnyConnection) -> ServiceResult<V>,
     ) -> ServiceResult<Arc<V>> {
-        if self.capacity == 0 {
-            return load(conn).map(Arc::new);
-        }
-        let version = db::data_version::current(conn)?;
-        if let Some(kept) = self.entries().get(&key)
-            && kept.version == version
-        {
-            return Ok(kept.page.clone());
+        if let Some(page) = self.get(&key, version) {
+            return Ok(page);
         }
         let page = Arc::new(load(conn)?);
+        if self.capacity == 0 {
+            return Ok(page);
+        }
+        let version = version.0;
         let mut entries = self.entries();
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
             // Pages of older versions can never be served again.
@@ -78,18 +89,12 @@ impl<K: Hash + Eq, V> PageCache<K, V> {
     }
 }
 
-/// The kept pages of each cached list, shared by every request.
-pub struct PageCaches {
-    pub queue: PageCache<super::queue::QueueKey, super::queue::Queue>,
-    pub staff: PageCache<super::staff::StaffKey, super::staff::StaffPage>,
-}
+/// The data version as read at the start of a request, with its identity:
+/// kept pages read at this version show the data as it was then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataVersion(pub i64);
 
-impl PageCaches {
-    /// `capacity` pages per list (0: none kept).
-    pub fn new(capacity: usize) -> Self {
-        Self {
-            queue: PageCache::new(capacity),
-            staff: PageCache::new(capacity),
-        }
-    }
+/// The current data version; read it before the data it is to label.
+pub fn data_version(conn: &mut AnyConnection) -> ServiceResult<DataVersion> {
+    Ok(DataVersion(db::data_version::current(conn)?))
 }

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDateTime, Timelike};
 
-use super::{ServiceResult, page_cache::PageCache};
+use super::{
+    ServiceResult,
+    page_cache::{DataVersion, PageCache},
+};
 use crate::db::{
     self, AnyConnection,
     requests::{Cursor, Filter, Line, Order},
@@ -46,19 +49,35 @@ pub struct Queue {
 /// waiting depends on the time: holds ending within the hour).
 pub type QueueKey = (QueueRequest, NaiveDateTime);
 
-/// The page of `q`, kept in `kept` until the lists' data changes (and at
-/// most for the minute of `now`).
-pub fn page(
+/// The page of `q` if it is kept at `version` (no database needed).
+pub fn kept_page<V>(
+    kept: &PageCache<QueueKey, V>,
+    q: &QueueRequest,
+    now: NaiveDateTime,
+    version: DataVersion,
+) -> Option<Arc<V>> {
+    kept.get(&(q.clone(), minute_of(now)), version)
+}
+
+/// The page of `q` as `shape` makes it (the caller's view of it), kept in
+/// `kept` until the lists' data changes and at most for the minute of
+/// `now`. `version`: read before this call.
+pub fn page<V>(
     conn: &mut AnyConnection,
-    kept: &PageCache<QueueKey, Queue>,
+    kept: &PageCache<QueueKey, V>,
     q: QueueRequest,
     now: NaiveDateTime,
-) -> ServiceResult<Arc<Queue>> {
-    let minute = now
-        .with_second(0)
+    version: DataVersion,
+    shape: impl FnOnce(Queue) -> ServiceResult<V>,
+) -> ServiceResult<Arc<V>> {
+    let key = (q.clone(), minute_of(now));
+    kept.get_or_load(conn, key, version, |conn| shape(read_page(conn, q, now)?))
+}
+
+fn minute_of(now: NaiveDateTime) -> NaiveDateTime {
+    now.with_second(0)
         .and_then(|t| t.with_nanosecond(0))
-        .unwrap_or(now);
-    kept.get_or_load(conn, (q.clone(), minute), |conn| read_page(conn, q, now))
+        .unwrap_or(now)
 }
 
 fn read_page(

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use super::{Actor, ServiceResult, audit, page_cache::PageCache};
+use super::{
+    Actor, ServiceResult, audit,
+    page_cache::{DataVersion, PageCache},
+};
 use crate::db::{
     self, AnyConnection,
     contact::HistoryRow,
@@ -106,37 +109,53 @@ pub struct StaffPage {
     pub units: Vec<(i32, String)>,
 }
 
-/// A page of `limit` staff of the actor's units (or of one of them, `unit`)
-/// matching `text` (name fragment or T.C. prefix), from `from`. A record
-/// outside those units as the starting point means the first page.
-/// A kept staff page: the actor's units, the unit chosen, the text, where
-/// the page starts and its length.
-pub type StaffKey = (Vec<i32>, Option<i32>, String, Start, i64);
-
-/// The page, kept in `kept` until the lists' data changes.
-pub fn page(
-    conn: &mut AnyConnection,
-    kept: &PageCache<StaffKey, StaffPage>,
-    actor: &Actor,
-    unit: Option<i32>,
-    text: &str,
-    from: Start,
-    limit: i64,
-) -> ServiceResult<Arc<StaffPage>> {
-    let key = (actor.unit_ids.clone(), unit, text.to_owned(), from, limit);
-    kept.get_or_load(conn, key, |conn| {
-        read_page(conn, actor, unit, text, from, limit)
-    })
+/// What a staff page shows: the actor's units or one of them (`unit`),
+/// records matching `text` (name fragment or T.C. prefix), `limit` of them
+/// from `from`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StaffQuery {
+    pub unit: Option<i32>,
+    pub text: String,
+    pub from: Start,
+    pub limit: i64,
 }
 
-fn read_page(
-    conn: &mut AnyConnection,
+/// A kept staff page: the actor's units and the query.
+pub type StaffKey = (Vec<i32>, StaffQuery);
+
+/// The page if it is kept at `version` (no database needed).
+pub fn kept_page<V>(
+    kept: &PageCache<StaffKey, V>,
     actor: &Actor,
-    unit: Option<i32>,
-    text: &str,
-    from: Start,
-    limit: i64,
-) -> ServiceResult<StaffPage> {
+    q: &StaffQuery,
+    version: DataVersion,
+) -> Option<Arc<V>> {
+    kept.get(&(actor.unit_ids.clone(), q.clone()), version)
+}
+
+/// The page as `shape` makes it (the caller's view of it), kept in `kept`
+/// until the lists' data changes. `version`: read before this call.
+pub fn page<V>(
+    conn: &mut AnyConnection,
+    kept: &PageCache<StaffKey, V>,
+    actor: &Actor,
+    q: StaffQuery,
+    version: DataVersion,
+    shape: impl FnOnce(StaffPage) -> ServiceResult<V>,
+) -> ServiceResult<Arc<V>> {
+    let key = (actor.unit_ids.clone(), q.clone());
+    kept.get_or_load(conn, key, version, |conn| shape(read_page(conn, actor, q)?))
+}
+
+/// A page of the actor's units; a record outside those units as the
+/// starting point means the first page.
+fn read_page(conn: &mut AnyConnection, actor: &Actor, q: StaffQuery) -> ServiceResult<StaffPage> {
+    let StaffQuery {
+        unit,
+        text,
+        from,
+        limit,
+    } = q;
     let scope = match unit {
         Some(u) if actor.unit_ids.contains(&u) => vec![u],
         _ => actor.unit_ids.clone(),
@@ -147,7 +166,7 @@ fn read_page(
         Start::After(id) => at(conn, id)?.map_or(Keyset::First, |code| Keyset::After(code, id)),
         Start::Before(id) => at(conn, id)?.map_or(Keyset::First, |code| Keyset::Before(code, id)),
     };
-    let mut rows = db::staff::page(conn, &scope, text, &keyset, limit + 1)?;
+    let mut rows = db::staff::page(conn, &scope, &text, &keyset, limit + 1)?;
     let more = rows.len() as i64 > limit;
     if more {
         // The extra record is the far end: the last one, or going back the first.

@@ -15,6 +15,7 @@ use super::errors::AppError;
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::domain::role::{Role, sees_unit};
+use crate::service::page_cache::{self, DataVersion};
 use crate::service::{Actor, sessions};
 
 #[derive(Debug, Clone)]
@@ -94,6 +95,23 @@ impl actix_web::FromRequest for Actor {
     }
 }
 
+/// The data version read with the identity at the start of the request
+/// (the kept list pages it validates). Only reachable behind
+/// `require_login`.
+impl actix_web::FromRequest for DataVersion {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<DataVersion>()
+                .copied()
+                .ok_or(AppError::Forbidden),
+        )
+    }
+}
+
 /// The client address for throttling and the audit log.
 pub fn client_ip(req: &HttpRequest) -> String {
     let trust = req
@@ -113,7 +131,7 @@ pub fn sha256_hex(token: &str) -> String {
 }
 
 enum Lookup {
-    Valid(CurrentUser),
+    Valid(DataVersion, CurrentUser),
     Expired,
     Gone,
 }
@@ -135,8 +153,9 @@ pub async fn load_identity(
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))?;
         let id = sha256_hex(&token);
         match lookup(&state, id).await? {
-            Lookup::Valid(user) => {
+            Lookup::Valid(version, user) => {
                 req.extensions_mut().insert(user);
+                req.extensions_mut().insert(version);
             }
             Lookup::Expired => {
                 session.forget_token();
@@ -156,18 +175,24 @@ async fn lookup(state: &web::Data<AppState>, id: String) -> Result<Lookup, AppEr
     let idle = Duration::from_std(state.config.session_idle).unwrap_or(Duration::minutes(30));
     let absolute = Duration::from_std(state.config.session_absolute).unwrap_or(Duration::hours(12));
     let key = id.clone();
-    let found = state
-        .call(move |conn| sessions::resolve(conn, &key, now, idle, absolute))
+    let (found, version) = state
+        .call(move |conn| {
+            let found = sessions::resolve(conn, &key, now, idle, absolute)?;
+            Ok((found, page_cache::data_version(conn)?))
+        })
         .await?;
     Ok(match found {
-        sessions::Lookup::Valid(access) => Lookup::Valid(CurrentUser {
-            id: access.user.id,
-            name: access.user.name,
-            email: access.user.email,
-            roles: access.roles,
-            unit_ids: access.unit_ids,
-            session_id: id,
-        }),
+        sessions::Lookup::Valid(access) => Lookup::Valid(
+            version,
+            CurrentUser {
+                id: access.user.id,
+                name: access.user.name,
+                email: access.user.email,
+                roles: access.roles,
+                unit_ids: access.unit_ids,
+                session_id: id,
+            },
+        ),
         sessions::Lookup::Expired => Lookup::Expired,
         sessions::Lookup::Gone => Lookup::Gone,
     })

@@ -19,6 +19,7 @@ pub mod guide;
 pub mod home;
 pub mod identity;
 pub mod inventory;
+pub mod kept;
 pub mod letter_pdf;
 pub mod letters;
 pub mod me;

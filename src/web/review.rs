@@ -2,6 +2,8 @@
 //! pagination, bulk actions), the officer's list of their units' requests,
 //! Kamu SM batches and their export.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{NaiveDate, TimeZone};
@@ -27,9 +29,11 @@ use crate::domain::staff::Operator;
 use crate::domain::tckn::mask;
 use crate::domain::time::format_local;
 use crate::domain::workflow::State;
+use crate::service::page_cache::DataVersion;
 use crate::service::queue::{self, Queue, QueueRequest};
 use crate::service::requests;
 use crate::service::{Actor, batches};
+use crate::service::{ServiceError, ServiceResult};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -130,9 +134,16 @@ struct ListPage<'a> {
     title: &'static str,
     base: &'static str,
     reviewer: bool,
+    /// Rows have checkboxes (see [`selectable`]).
+    selectable: bool,
     tabs: Vec<Tab>,
     tab: String,
-    lines: Vec<LineView>,
+    /// No request in this view.
+    empty: bool,
+    /// Requests on this page.
+    shown: usize,
+    /// The rows, rendered with the kept page.
+    rows: &'a str,
     prev: Option<String>,
     next: Option<String>,
     /// Requests in the selected tab (for this filter).
@@ -151,14 +162,13 @@ impl ListPage<'_> {
         v.as_deref() == Some(want)
     }
 
-    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
-        v.as_deref().unwrap_or("")
+    /// Whether the chosen value is the id `want` (no string per option).
+    fn sel_id(&self, v: &Option<String>, want: &i32) -> bool {
+        v.as_deref().and_then(|v| v.trim().parse::<i32>().ok()) == Some(*want)
     }
 
-    /// Rows have a checkbox: for the reviewers' bulk actions, and on the
-    /// officer's "Kamu SM'de" tab for a cover letter.
-    fn selectable(&self) -> bool {
-        self.reviewer || self.tab == "forwarded"
+    fn val<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or("")
     }
 }
 
@@ -319,31 +329,80 @@ fn list_base(reviewer: bool) -> &'static str {
     }
 }
 
+/// A queue page as it is kept: the service's page and its rows rendered
+/// once (the rows depend only on the page and on whether they have
+/// checkboxes, which the page's key fixes: the reader's scope and the tab).
+pub struct QueueView {
+    queue: Queue,
+    rows: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests/rows.html")]
+struct Rows<'a> {
+    lines: &'a [LineView],
+    selectable: bool,
+}
+
+/// Rows have a checkbox: for the reviewers' bulk actions, and on the
+/// officer's "Kamu SM'de" tab for a cover letter.
+fn selectable(reviewer: bool, tab: TabKind) -> bool {
+    reviewer || tab == In(State::Forwarded)
+}
+
+fn queue_view(queue: Queue, selectable: bool) -> ServiceResult<QueueView> {
+    let lines: Vec<LineView> = queue.lines.iter().map(LineView::from).collect();
+    let rows = Rows {
+        lines: &lines,
+        selectable,
+    }
+    .render()
+    .map_err(ServiceError::internal)?;
+    Ok(QueueView { queue, rows })
+}
+
+/// The page kept at `version`, else read (and kept).
+async fn kept_or_read(
+    state: &web::Data<AppState>,
+    request: QueueRequest,
+    selectable: bool,
+    version: DataVersion,
+) -> Result<Arc<QueueView>, AppError> {
+    let now = state.clock.now_naive();
+    if let Some(kept) = queue::kept_page(&state.pages.queue, &request, now, version) {
+        return Ok(kept);
+    }
+    let pages = state.pages.clone();
+    state
+        .call(move |conn| {
+            queue::page(conn, &pages.queue, request, now, version, |q| {
+                queue_view(q, selectable)
+            })
+        })
+        .await
+}
+
 async fn list(
     state: web::Data<AppState>,
     page: Page,
-    user: CurrentUser,
+    (user, version): (CurrentUser, DataVersion),
     req: &HttpRequest,
     q: ListQuery,
     reviewer: bool,
 ) -> Result<HttpResponse, AppError> {
     let tab = q.tab(reviewer);
-    let scope = (!reviewer).then(|| user.unit_ids.clone());
-    let now = state.clock.now_naive();
     let request = QueueRequest {
-        scope,
+        scope: (!reviewer).then(|| user.unit_ids.clone()),
         filter: q.filter(tab),
         order: q.order(),
         cursor: q.cursor(),
         limit: PAGE_SIZE,
     };
-    let pages = state.pages.clone();
-    let found = state
-        .call(move |conn| queue::page(conn, &pages.queue, request, now))
-        .await?;
+    let view = kept_or_read(&state, request, selectable(reviewer, tab), version).await?;
+    let found = &view.queue;
     let base = list_base(reviewer);
-    let (prev, next) = page_links(&q, tab, base, &found);
-    let tabs = tab_views(&q, reviewer, tab, &found);
+    let (prev, next) = page_links(&q, tab, base, found);
+    let tabs = tab_views(&q, reviewer, tab, found);
     let total = tabs.iter().find(|t| t.active).map_or(0, |t| t.count);
     render(&ListPage {
         page,
@@ -354,9 +413,12 @@ async fn list(
         },
         base,
         reviewer,
+        selectable: selectable(reviewer, tab),
         tabs,
         tab: tab.code().to_owned(),
-        lines: found.lines.iter().map(LineView::from).collect(),
+        empty: found.lines.is_empty(),
+        shown: found.lines.len(),
+        rows: &view.rows,
         prev,
         next,
         total,
@@ -374,20 +436,22 @@ pub async fn queue(
     state: web::Data<AppState>,
     page: Page,
     user: CurrentUser,
+    version: DataVersion,
     req: HttpRequest,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    list(state, page, user, &req, q.into_inner(), true).await
+    list(state, page, (user, version), &req, q.into_inner(), true).await
 }
 
 pub async fn officer_list(
     state: web::Data<AppState>,
     page: Page,
     user: CurrentUser,
+    version: DataVersion,
     req: HttpRequest,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    list(state, page, user, &req, q.into_inner(), false).await
+    list(state, page, (user, version), &req, q.into_inner(), false).await
 }
 
 /// The rows a bulk action applies to, and where to go back to; the action's

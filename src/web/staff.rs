@@ -18,7 +18,9 @@ use crate::domain::phone::display as phone_display;
 use crate::domain::staff::{LineType, Operator, StaffInput, ValidStaff};
 use crate::domain::tckn::mask;
 use crate::service::Actor;
-use crate::service::staff::{self, Saved, Start};
+use crate::service::page_cache::DataVersion;
+use crate::service::staff::{self, Saved, StaffPage, StaffQuery, Start};
+use crate::service::{ServiceError, ServiceResult};
 
 /// Staff per page of the list.
 pub const PAGE_SIZE: i64 = 50;
@@ -72,28 +74,68 @@ pub struct StaffRow {
 #[template(path = "staff/list.html")]
 struct ListPage<'a> {
     page: Page,
-    rows: Vec<StaffRow>,
+    /// No record on this page.
+    empty: bool,
+    /// The rows, rendered with the kept page.
+    rows: &'a str,
     q: String,
-    unit: String,
+    /// The unit chosen in the filter.
+    chosen: Option<i32>,
     units: &'a [(i32, String)],
     prev: Option<String>,
     next: Option<String>,
+}
+
+/// A staff page as it is kept: the service's page and its rows rendered
+/// once (they depend only on the page).
+pub struct StaffView {
+    page: StaffPage,
+    rows: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/rows.html")]
+struct Rows {
+    rows: Vec<StaffRow>,
+}
+
+fn staff_view(page: StaffPage) -> ServiceResult<StaffView> {
+    let rows = Rows {
+        rows: page.rows.iter().map(StaffRow::from).collect(),
+    }
+    .render()
+    .map_err(ServiceError::internal)?;
+    Ok(StaffView { page, rows })
 }
 
 pub async fn list(
     state: web::Data<AppState>,
     page: Page,
     actor: Actor,
+    version: DataVersion,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let text = q.q.clone().unwrap_or_default();
     let unit = q.birim.clone().unwrap_or_default();
-    let (t, u, start) = (text.clone(), unit.parse::<i32>().ok(), q.start());
-    let pages = state.pages.clone();
-    let found = state
-        .call(move |conn| staff::page(conn, &pages.staff, &actor, u, &t, start, PAGE_SIZE))
-        .await?;
+    let query = StaffQuery {
+        unit: unit.parse::<i32>().ok(),
+        text: text.clone(),
+        from: q.start(),
+        limit: PAGE_SIZE,
+    };
+    let view = match staff::kept_page(&state.pages.staff, &actor, &query, version) {
+        Some(kept) => kept,
+        None => {
+            let pages = state.pages.clone();
+            state
+                .call(move |conn| {
+                    staff::page(conn, &pages.staff, &actor, query, version, staff_view)
+                })
+                .await?
+        }
+    };
+    let found = &view.page;
     let shown = found.rows.first().zip(found.rows.last());
     let (prev, next) = keyset_links(
         crate::paths::STAFF_LIST,
@@ -104,9 +146,10 @@ pub async fn list(
     );
     render(&ListPage {
         page,
-        rows: found.rows.iter().map(StaffRow::from).collect(),
+        empty: found.rows.is_empty(),
+        rows: &view.rows,
         q: text,
-        unit,
+        chosen: unit.trim().parse().ok(),
         units: &found.units,
         prev,
         next,
