@@ -41,10 +41,11 @@ diesel::define_sql_function! {
 }
 
 /// The session `id` with its user's roles and units, in one query (it runs
-/// on every request): one row, the roles and units gathered by the database
-/// into comma-separated lists (an officer may hold many units; a row per
-/// unit would repeat the session and user in each). A static query, so the
-/// prepared statement is reused.
+/// on every request): the session and user row, the roles and the units
+/// each gathered by a subquery into a comma-separated list (a join of roles
+/// and units would give a row per pair — an officer of 74 units, 148 rows
+/// grouped and sorted on every view). A static query, run on the backend's
+/// own connection, so the prepared statement is found by its type.
 pub fn find_session_access(
     conn: &mut AnyConnection,
     id: &str,
@@ -55,44 +56,43 @@ pub fn find_session_access(
         on_backend!(conn, |c| sessions::table
             .filter(sessions::id.eq(id))
             .inner_join(users::table)
-            .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
-            .left_join(user_units::table.on(user_units::user_id.eq(users::id)))
-            .group_by((sessions::id, users::id))
             .select((
                 Session::as_select(),
                 User::as_select(),
-                string_agg(user_roles::role.nullable(), ",".into_sql::<Text>()),
-                string_agg(
-                    int_text(user_units::unit_id.nullable()).nullable(),
-                    ",".into_sql::<Text>(),
-                ),
+                user_roles::table
+                    .filter(user_roles::user_id.eq(sessions::user_id))
+                    .select(string_agg(
+                        user_roles::role.nullable(),
+                        ",".into_sql::<Text>()
+                    ))
+                    .single_value()
+                    .assume_not_null()
+                    .nullable(),
+                user_units::table
+                    .filter(user_units::user_id.eq(sessions::user_id))
+                    .select(string_agg(
+                        int_text(user_units::unit_id.nullable()).nullable(),
+                        ",".into_sql::<Text>(),
+                    ))
+                    .single_value()
+                    .assume_not_null()
+                    .nullable(),
             ))
             .first(c)
             .optional())?;
     let Some((session, user, roles, units)) = found else {
         return Ok(None);
     };
-    // A row per (role, unit) pair was gathered: each appears more than once.
-    let listed = |v: &Option<String>| -> Vec<String> {
-        v.as_deref()
-            .unwrap_or("")
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
-    let mut roles: Vec<Role> = listed(&roles)
-        .iter()
-        .filter_map(|r| Role::from_code(r))
-        .collect();
+    let listed = |v: Option<String>| v.unwrap_or_default();
+    let roles_text = listed(roles);
+    let units_text = listed(units);
+    let mut roles: Vec<Role> = roles_text.split(',').filter_map(Role::from_code).collect();
     roles.sort();
-    roles.dedup();
-    let mut unit_ids: Vec<i32> = listed(&units)
-        .iter()
+    let mut unit_ids: Vec<i32> = units_text
+        .split(',')
         .filter_map(|u| u.parse().ok())
         .collect();
     unit_ids.sort_unstable();
-    unit_ids.dedup();
     Ok(Some((
         session,
         super::users::UserAccess {
