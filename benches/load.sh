@@ -74,9 +74,34 @@ ROWS=()
 # One session key for the run, so a login outlives a restart of the server.
 SESSION_KEY=$(head -c 64 /dev/urandom | base64 -w0)
 
-# measure LABEL PATH [COOKIE]: one wrk run; appends a row.
+# ticks of CPU used so far by the server and the PostgreSQL processes.
+busy_ticks() {
+    local pid total=0
+    for pid in $SERVER_PID $(pgrep -x postgres || true); do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
+# settle: wait (at most 120 s) until the server and the database have been
+# idle for half a second, so a row does not pay for the requests the
+# previous row left queued (32 finance pages take seconds to drain).
+settle() {
+    local a b
+    for _ in $(seq 1 240); do
+        a=$(busy_ticks)
+        sleep 0.5
+        b=$(busy_ticks)
+        ((b - a <= 3)) && return 0
+    done
+    echo "  (server still busy after 120 s)" >&2
+}
+
+# measure LABEL PATH [COOKIE]: one wrk run after the server settled
+# (SETTLED=1: the caller settled it); appends a row.
 measure() {
     local label=$1 path=$2 cookie=${3:-} out rps p50 p99 errors done_n code
+    [[ -n ${SETTLED:-} ]] || settle
     code=$(curl -s -o /dev/null -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
     [[ $code == 200 ]] || { echo "$label: $path -> HTTP $code" >&2; exit 1; }
     out=$(taskset -c 1 wrk -t1 -c32 -d"${DURATION}s" --timeout 30s --latency ${cookie:+-H "Cookie: $cookie"} "$BASE$path")
@@ -120,10 +145,11 @@ done = function(summary, latency, requests)
   io.write("\n")
 end
 LUA
+    settle
     taskset -c 1 wrk -t1 -c8 -d"$((DURATION + 2))s" -s "$lua" "$BASE/giris" >"$WORK/storm.out" 2>&1 &
     local storm=$!
     sleep 1
-    measure "queue during a login storm" "$path" "$cookie"
+    SETTLED=1 measure "queue during a login storm" "$path" "$cookie"
     wait "$storm" || true
     STORM=$(awk '/^Requests\/sec/ { printf "%.0f req/s", $2 } /^storm-statuses/ { $1 = ""; s = $0 } END { print ";" s }' "$WORK/storm.out")
 }
