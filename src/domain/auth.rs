@@ -122,8 +122,11 @@ pub fn throttle_window() -> Duration {
 /// Recent failures counted by the database for one login attempt.
 #[derive(Debug, Clone, Copy)]
 pub struct RecentFailures {
-    /// Failures for this e-mail inside the window and after its last success.
+    /// Failures for this e-mail inside the window and after its last success
+    /// (counted up to [`MAX_FAILURES_PER_ACCOUNT`]).
     pub account: i64,
+    /// Failures from this address inside the window (counted up to
+    /// [`MAX_FAILURES_PER_IP`]).
     pub ip: i64,
 }
 

@@ -60,26 +60,25 @@ impl<K: Hash + Eq, V> PageCache<K, V> {
             return Ok(page);
         }
         let page = Arc::new(load(conn)?);
+        self.keep(key, version, page.clone());
+        Ok(page)
+    }
+
+    /// Keeps `page` as read at `version`. When full, pages of older versions
+    /// go first (they can never be served again), then all.
+    fn keep(&self, key: K, version: DataVersion, page: Arc<V>) {
         if self.capacity == 0 {
-            return Ok(page);
+            return;
         }
         let version = version.0;
         let mut entries = self.entries();
         if entries.len() >= self.capacity && !entries.contains_key(&key) {
-            // Pages of older versions can never be served again.
             entries.retain(|_, kept| kept.version >= version);
             if entries.len() >= self.capacity {
                 entries.clear();
             }
         }
-        entries.insert(
-            key,
-            Kept {
-                version,
-                page: page.clone(),
-            },
-        );
-        Ok(page)
+        entries.insert(key, Kept { version, page });
     }
 
     fn entries(&self) -> MutexGuard<'_, HashMap<K, Kept<V>>> {
@@ -97,4 +96,43 @@ pub struct DataVersion(pub i64);
 /// The current data version; read it before the data it is to label.
 pub fn data_version(conn: &mut AnyConnection) -> ServiceResult<DataVersion> {
     Ok(DataVersion(db::data_version::current(conn)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(cache: &PageCache<&'static str, i32>, key: &'static str, v: i64) -> Option<i32> {
+        cache.get(&key, DataVersion(v)).map(|p| *p)
+    }
+
+    #[test]
+    fn a_page_is_served_only_at_the_version_it_was_read_at() {
+        let cache = PageCache::new(4);
+        cache.keep("kuyruk", DataVersion(7), Arc::new(1));
+        assert_eq!(kept(&cache, "kuyruk", 7), Some(1));
+        assert_eq!(kept(&cache, "kuyruk", 8), None, "the data changed since");
+        assert_eq!(kept(&cache, "personel", 7), None);
+    }
+
+    #[test]
+    fn a_full_cache_drops_stale_pages_first_then_all() {
+        let cache = PageCache::new(2);
+        cache.keep("a", DataVersion(1), Arc::new(1));
+        cache.keep("b", DataVersion(2), Arc::new(2));
+        cache.keep("c", DataVersion(2), Arc::new(3));
+        assert_eq!(kept(&cache, "a", 1), None, "the stale page made room");
+        assert_eq!(kept(&cache, "b", 2), Some(2));
+        assert_eq!(kept(&cache, "c", 2), Some(3));
+        cache.keep("d", DataVersion(2), Arc::new(4));
+        assert_eq!(cache.entries().len(), 1, "bounded: none stale, so all went");
+        assert_eq!(kept(&cache, "d", 2), Some(4));
+    }
+
+    #[test]
+    fn capacity_zero_keeps_nothing() {
+        let cache = PageCache::new(0);
+        cache.keep("kuyruk", DataVersion(1), Arc::new(1));
+        assert_eq!(kept(&cache, "kuyruk", 1), None);
+    }
 }
