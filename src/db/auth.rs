@@ -44,15 +44,17 @@ diesel::define_sql_function! {
 /// on every request): the session and user row, the roles and the units
 /// each gathered by a subquery into a comma-separated list (a join of roles
 /// and units would give a row per pair — an officer of 74 units, 148 rows
-/// grouped and sorted on every view). A static query, run on the backend's
-/// own connection, so the prepared statement is found by its type.
+/// grouped and sorted on every view), and the data version (read before
+/// any page the request reads; see `service::page_cache`). A static query, run
+/// on the backend's own connection, so the prepared statement is found by
+/// its type: one round trip per request.
 pub fn find_session_access(
     conn: &mut AnyConnection,
     id: &str,
-) -> QueryResult<Option<(Session, super::users::UserAccess)>> {
-    use super::schema::{user_roles, user_units};
+) -> QueryResult<Option<(Session, super::users::UserAccess, i64)>> {
+    use super::schema::{data_version, user_roles, user_units};
     use diesel::sql_types::Text;
-    let found: Option<(Session, User, Option<String>, Option<String>)> =
+    let found: Option<(Session, User, Option<String>, Option<String>, Option<i64>)> =
         on_backend!(conn, |c| sessions::table
             .filter(sessions::id.eq(id))
             .inner_join(users::table)
@@ -77,10 +79,14 @@ pub fn find_session_access(
                     .single_value()
                     .assume_not_null()
                     .nullable(),
+                data_version::table
+                    .filter(data_version::id.eq(1))
+                    .select(data_version::n)
+                    .single_value(),
             ))
             .first(c)
             .optional())?;
-    let Some((session, user, roles, units)) = found else {
+    let Some((session, user, roles, units, version)) = found else {
         return Ok(None);
     };
     let listed = |v: Option<String>| v.unwrap_or_default();
@@ -100,6 +106,7 @@ pub fn find_session_access(
             roles,
             unit_ids,
         },
+        version.unwrap_or_default(),
     )))
 }
 

@@ -23,7 +23,6 @@ pub mod bill_reconciliations;
 pub mod billing;
 pub mod contact;
 pub mod cover_letters;
-pub mod data_version;
 pub mod demo_scale;
 pub mod fee_report;
 pub mod fees;

@@ -511,6 +511,7 @@ diesel::joinable!(bill_reconciliations -> users (uploaded_by));
 diesel::joinable!(bill_reconciliation_lines -> bill_reconciliations (reconciliation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    data_version,
     staff_names,
     provinces,
     units,

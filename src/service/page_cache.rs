@@ -1,10 +1,11 @@
 //! List pages kept in memory between changes. A page is served again only
 //! while the data version (a number the database moves with every committed
-//! change to the tables the lists read, see `db::data_version`) is the one
+//! change to the tables the lists read: the `data_version` table, kept by
+//! triggers, see its migration) is the one
 //! it was read at; any change anywhere, by this process or another (a job,
-//! the CLI, a second server), makes every kept page a miss. The web layer
-//! reads the version with the request's identity (one blocking call), so a
-//! kept page is served without another trip to the database.
+//! the CLI, a second server), makes every kept page a miss. The identity
+//! lookup reads the version in its own statement (`db::auth`), so a kept
+//! page is served without another trip to the database.
 //!
 //! Safe to race: the version is read before the page, so a page is never
 //! kept under a newer number than the data it holds; a change that commits
@@ -15,7 +16,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::ServiceResult;
-use crate::db::{self, AnyConnection};
+use crate::db::AnyConnection;
 
 pub struct PageCache<K, V> {
     /// Most pages kept; 0 keeps none (every view reads the database).
@@ -92,11 +93,6 @@ impl<K: Hash + Eq, V> PageCache<K, V> {
 /// kept pages read at this version show the data as it was then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataVersion(pub i64);
-
-/// The current data version; read it before the data it is to label.
-pub fn data_version(conn: &mut AnyConnection) -> ServiceResult<DataVersion> {
-    Ok(DataVersion(db::data_version::current(conn)?))
-}
 
 #[cfg(test)]
 mod tests {

@@ -4,12 +4,14 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::ServiceResult;
+use super::{ServiceResult, page_cache::DataVersion};
 use crate::db::{self, AnyConnection, users::UserAccess};
 use crate::domain::auth::{SessionState, session_state};
 
 pub enum Lookup {
-    Valid(UserAccess),
+    /// Who it is, and the data version read with it (the kept list pages
+    /// it validates).
+    Valid(UserAccess, DataVersion),
     Expired,
     Gone,
 }
@@ -22,7 +24,7 @@ pub fn resolve(
     idle: Duration,
     absolute: Duration,
 ) -> ServiceResult<Lookup> {
-    let Some((sess, access)) = db::auth::find_session_access(conn, id)? else {
+    let Some((sess, access, version)) = db::auth::find_session_access(conn, id)? else {
         return Ok(Lookup::Gone);
     };
     if !access.user.active {
@@ -38,5 +40,5 @@ pub fn resolve(
     if now - sess.last_seen_at >= Duration::minutes(1) {
         db::auth::touch_session(conn, id, now)?;
     }
-    Ok(Lookup::Valid(access))
+    Ok(Lookup::Valid(access, DataVersion(version)))
 }

@@ -15,7 +15,7 @@ use super::errors::AppError;
 use super::session::{FlashKind, TypedSession};
 use crate::app::AppState;
 use crate::domain::role::{Role, sees_unit};
-use crate::service::page_cache::{self, DataVersion};
+use crate::service::page_cache::DataVersion;
 use crate::service::{Actor, sessions};
 
 #[derive(Debug, Clone)]
@@ -175,14 +175,11 @@ async fn lookup(state: &web::Data<AppState>, id: String) -> Result<Lookup, AppEr
     let idle = Duration::from_std(state.config.session_idle).unwrap_or(Duration::minutes(30));
     let absolute = Duration::from_std(state.config.session_absolute).unwrap_or(Duration::hours(12));
     let key = id.clone();
-    let (found, version) = state
-        .call(move |conn| {
-            let found = sessions::resolve(conn, &key, now, idle, absolute)?;
-            Ok((found, page_cache::data_version(conn)?))
-        })
+    let found = state
+        .call(move |conn| sessions::resolve(conn, &key, now, idle, absolute))
         .await?;
     Ok(match found {
-        sessions::Lookup::Valid(access) => Lookup::Valid(
+        sessions::Lookup::Valid(access, version) => Lookup::Valid(
             version,
             CurrentUser {
                 id: access.user.id,
