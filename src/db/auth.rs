@@ -40,6 +40,10 @@ diesel::define_sql_function! {
     fn int_text(x: diesel::sql_types::Nullable<diesel::sql_types::Integer>) -> diesel::sql_types::Text;
 }
 
+/// A session, its user, the roles and unit ids as comma-separated lists,
+/// and the data version.
+type AccessRow = (Session, User, Option<String>, Option<String>, Option<i64>);
+
 /// The session `id` with its user's roles and units, in one query (it runs
 /// on every request): the session and user row, the roles and the units
 /// each gathered by a subquery into a comma-separated list (a join of roles
@@ -54,38 +58,37 @@ pub fn find_session_access(
 ) -> QueryResult<Option<(Session, super::users::UserAccess, i64)>> {
     use super::schema::{data_version, user_roles, user_units};
     use diesel::sql_types::Text;
-    let found: Option<(Session, User, Option<String>, Option<String>, Option<i64>)> =
-        on_backend!(conn, |c| sessions::table
-            .filter(sessions::id.eq(id))
-            .inner_join(users::table)
-            .select((
-                Session::as_select(),
-                User::as_select(),
-                user_roles::table
-                    .filter(user_roles::user_id.eq(sessions::user_id))
-                    .select(string_agg(
-                        user_roles::role.nullable(),
-                        ",".into_sql::<Text>()
-                    ))
-                    .single_value()
-                    .assume_not_null()
-                    .nullable(),
-                user_units::table
-                    .filter(user_units::user_id.eq(sessions::user_id))
-                    .select(string_agg(
-                        int_text(user_units::unit_id.nullable()).nullable(),
-                        ",".into_sql::<Text>(),
-                    ))
-                    .single_value()
-                    .assume_not_null()
-                    .nullable(),
-                data_version::table
-                    .filter(data_version::id.eq(1))
-                    .select(data_version::n)
-                    .single_value(),
-            ))
-            .first(c)
-            .optional())?;
+    let found: Option<AccessRow> = on_backend!(conn, |c| sessions::table
+        .filter(sessions::id.eq(id))
+        .inner_join(users::table)
+        .select((
+            Session::as_select(),
+            User::as_select(),
+            user_roles::table
+                .filter(user_roles::user_id.eq(sessions::user_id))
+                .select(string_agg(
+                    user_roles::role.nullable(),
+                    ",".into_sql::<Text>()
+                ))
+                .single_value()
+                .assume_not_null()
+                .nullable(),
+            user_units::table
+                .filter(user_units::user_id.eq(sessions::user_id))
+                .select(string_agg(
+                    int_text(user_units::unit_id.nullable()).nullable(),
+                    ",".into_sql::<Text>(),
+                ))
+                .single_value()
+                .assume_not_null()
+                .nullable(),
+            data_version::table
+                .filter(data_version::id.eq(1))
+                .select(data_version::n)
+                .single_value(),
+        ))
+        .first(c)
+        .optional())?;
     let Some((session, user, roles, units, version)) = found else {
         return Ok(None);
     };
