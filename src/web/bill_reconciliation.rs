@@ -360,30 +360,30 @@ const HEADERS: [&str; 9] = [
     "Not",
 ];
 
-fn row(l: &StoredLine) -> Row {
+fn row(l: &StoredLine) -> Row<'_> {
     let d = &l.difference;
     let (person, unit) = l.person.clone().unwrap_or_default();
-    let amount = |k: Option<i64>| k.map_or(Cell::Text(String::new()), Cell::Money);
+    let amount = |k: Option<i64>| k.map_or(Cell::EMPTY, Cell::Money);
     vec![
-        Cell::Text(d.kind.label().to_owned()),
-        Cell::Text(phone::display(&d.phone)),
+        Cell::text(d.kind.label()),
+        Cell::text(phone::display(&d.phone)),
         d.request_id
-            .map_or(Cell::Text(String::new()), |r| Cell::Number(i64::from(r))),
-        Cell::Text(person),
-        Cell::Text(unit),
+            .map_or(Cell::EMPTY, |r| Cell::Number(i64::from(r))),
+        Cell::text(person),
+        Cell::text(unit),
         amount(d.bill_kurus),
         amount(d.portal_kurus),
         Cell::Money(d.delta()),
-        Cell::Text(l.note.clone()),
+        Cell::text(&l.note),
     ]
 }
 
 /// The totals under the lines: the bill's, the portal's and the difference.
-fn totals_rows(s: &Summary) -> Vec<Row> {
+fn totals_rows(s: &Summary) -> Vec<Row<'static>> {
     let t = s.totals();
     let line = |label: String, col: usize, kurus: i64| {
-        let mut r: Row = vec![Cell::Text(String::new()); HEADERS.len()];
-        r[0] = Cell::Text(label);
+        let mut r: Row = vec![Cell::EMPTY; HEADERS.len()];
+        r[0] = Cell::text(label);
         r[col] = Cell::Money(kurus);
         r
     };

@@ -224,9 +224,9 @@ pub async fn export(
             // Active signatures no tariff applies to, after the totals.
             let unbilled = service::unbilled_rows(&mut conn, month)?;
             if !unbilled.is_empty() {
-                let mut title: Row = vec![Cell::Text(String::new()); 10];
-                title[0] = Cell::Text("ÜCRETLENDİRİLMEYEN (tarife yok)".into());
-                title[1] = Cell::Text(format!("{} imza", unbilled.len()));
+                let mut title: Row = vec![Cell::EMPTY; 10];
+                title[0] = Cell::text("ÜCRETLENDİRİLMEYEN (tarife yok)");
+                title[1] = Cell::text(format!("{} imza", unbilled.len()));
                 sink(title)?;
             }
             for u in unbilled {
@@ -237,7 +237,7 @@ pub async fn export(
     ))
 }
 
-fn row(l: Line) -> Row {
+fn row(l: Line) -> Row<'static> {
     let change = match (l.started, l.stopped) {
         (true, true) => "başladı ve bitti",
         (true, false) => "başladı",
@@ -246,37 +246,37 @@ fn row(l: Line) -> Row {
     };
     vec![
         Cell::Number(i64::from(l.request_id)),
-        Cell::Text(l.first_name),
-        Cell::Text(l.last_name),
-        Cell::Text(l.unit),
-        Cell::Text(l.operator.label().to_owned()),
-        Cell::Text(l.line_type.label().to_owned()),
+        Cell::text(l.first_name),
+        Cell::text(l.last_name),
+        Cell::text(l.unit),
+        Cell::text(l.operator.label()),
+        Cell::text(l.line_type.label()),
         Cell::Money(l.list_kurus),
         Cell::Money(l.billed_kurus),
         Cell::Money(l.list_kurus - l.billed_kurus),
-        Cell::Text(change.to_owned()),
+        Cell::text(change),
     ]
 }
 
-fn unbilled_row(u: Unbilled) -> Row {
+fn unbilled_row(u: Unbilled) -> Row<'static> {
     vec![
         Cell::Number(i64::from(u.request_id)),
-        Cell::Text(u.first_name),
-        Cell::Text(u.last_name),
-        Cell::Text(u.unit),
-        Cell::Text(u.operator.label().to_owned()),
-        Cell::Text(u.line_type.label().to_owned()),
-        Cell::Text(String::new()),
-        Cell::Text(String::new()),
-        Cell::Text(String::new()),
-        Cell::Text("tarife yok".into()),
+        Cell::text(u.first_name),
+        Cell::text(u.last_name),
+        Cell::text(u.unit),
+        Cell::text(u.operator.label()),
+        Cell::text(u.line_type.label()),
+        Cell::EMPTY,
+        Cell::EMPTY,
+        Cell::EMPTY,
+        Cell::text("tarife yok"),
     ]
 }
 
-fn totals_row(total: &Sums) -> Row {
-    let mut totals: Row = vec![Cell::Text(String::new()); 10];
-    totals[0] = Cell::Text("TOPLAM".into());
-    totals[1] = Cell::Text(format!("{} imza", total.count));
+fn totals_row(total: &Sums) -> Row<'static> {
+    let mut totals: Row = vec![Cell::EMPTY; 10];
+    totals[0] = Cell::text("TOPLAM");
+    totals[1] = Cell::text(format!("{} imza", total.count));
     totals[6] = Cell::Money(total.list);
     totals[7] = Cell::Money(total.billed);
     totals[8] = Cell::Money(total.list - total.billed);

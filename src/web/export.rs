@@ -1,7 +1,11 @@
 //! Spreadsheet downloads: CSV made for Turkish Excel (UTF-8 BOM, `;`, every
 //! field quoted, formulas neutralised) and real XLSX.
 
+use std::borrow::Cow;
+use std::io::Write as _;
+
 use actix_web::HttpResponse;
+use chrono::{Datelike as _, NaiveDate};
 use rust_xlsxwriter::{Format as Format_, Workbook};
 
 use crate::domain::money::Money;
@@ -10,10 +14,10 @@ use super::errors::AppError;
 
 /// Cells starting with `= + - @` (or a tab/CR) would run as formulas in a
 /// spreadsheet; a leading apostrophe makes them text.
-pub fn neutralise(cell: &str) -> String {
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
     }
 }
 
@@ -26,7 +30,7 @@ pub fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppE
             .from_writer(&mut out);
         w.write_record(headers).map_err(AppError::internal)?;
         for r in rows {
-            w.write_record(r.iter().map(|c| neutralise(c)))
+            w.write_record(r.iter().map(|c| neutralise(c).into_owned()))
                 .map_err(AppError::internal)?;
         }
         w.flush().map_err(AppError::internal)?;
@@ -52,7 +56,7 @@ pub fn xlsx_bytes(
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             // Text cells: T.C. and phone numbers must not become numbers.
-            ws.write_string((r + 1) as u32, c as u16, neutralise(cell))
+            ws.write_string((r + 1) as u32, c as u16, neutralise(cell).as_ref())
                 .map_err(AppError::internal)?;
             if let Some(w) = widths.get_mut(c) {
                 *w = (*w).max(cell.chars().count());
@@ -102,18 +106,52 @@ mod tests {
         let text = String::from_utf8(bytes).expect("utf8");
         assert_eq!(text, "\u{feff}\"Ad\";\"Not\"\n\"Ayşe\";\"'=1+1\"\n");
     }
+
+    fn csv_text(cell: Cell<'_>) -> String {
+        let mut buf = [0u8; 32];
+        String::from_utf8(csv_field(&cell, &mut buf).expect("field").into_owned()).expect("utf8")
+    }
+
+    #[test]
+    fn streamed_cells_in_turkish_excel_form() {
+        assert_eq!(csv_text(Cell::Money(7_800)), "78,00");
+        assert_eq!(csv_text(Cell::Money(-5)), "-0,05");
+        assert_eq!(csv_text(Cell::Money(123_456_789)), "1234567,89");
+        assert_eq!(csv_text(Cell::Number(-42)), "-42");
+        assert_eq!(
+            csv_text(Cell::Date(NaiveDate::from_ymd_opt(2026, 3, 5))),
+            "05.03.2026"
+        );
+        assert_eq!(csv_text(Cell::Date(None)), "");
+        assert_eq!(csv_text(Cell::text("@SUM(A1)")), "'@SUM(A1)");
+        assert_eq!(csv_text(Cell::text(String::from("Şükrü"))), "Şükrü");
+    }
 }
 
-/// One cell of a streamed export.
+/// One cell of a streamed export. Text may borrow from the row it came from,
+/// so a streamed line costs no copy of its strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
-    Text(String),
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
     Number(i64),
     /// Kuruş: `1234,56` in CSV, a numeric TL cell in XLSX.
     Money(i64),
+    /// `31.12.2026` as text in both formats; empty when there is none.
+    Date(Option<NaiveDate>),
 }
 
-pub type Row = Vec<Cell>;
+impl<'a> Cell<'a> {
+    pub const EMPTY: Cell<'static> = Cell::Text(Cow::Borrowed(""));
+
+    pub fn text(t: impl Into<Cow<'a, str>>) -> Self {
+        Cell::Text(t.into())
+    }
+}
+
+pub type Row<'a> = Vec<Cell<'a>>;
+
+/// What [`stream`]'s `fill` hands each row to.
+pub type Sink<'s> = dyn for<'r> FnMut(Row<'r>) -> anyhow::Result<()> + 's;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -131,10 +169,37 @@ impl Format {
     }
 }
 
-/// `1234,56`: a decimal comma and no grouping, as Turkish Excel reads it.
-pub fn csv_amount(kurus: i64) -> String {
-    let sign = if kurus < 0 { "-" } else { "" };
-    format!("{sign}{},{:02}", kurus.abs() / 100, kurus.abs() % 100)
+/// Formats into a stack buffer: a streamed cell costs no allocation.
+fn formatted(buf: &mut [u8; 32], args: std::fmt::Arguments<'_>) -> std::io::Result<usize> {
+    let mut rest = &mut buf[..];
+    rest.write_fmt(args)?;
+    let left = rest.len();
+    Ok(32 - left)
+}
+
+/// A cell's CSV text, formatted into `buf` when it is not text already.
+fn csv_field<'c>(cell: &'c Cell<'_>, buf: &'c mut [u8; 32]) -> std::io::Result<Cow<'c, [u8]>> {
+    let n = match cell {
+        Cell::Text(t) => {
+            return Ok(match neutralise(t) {
+                Cow::Borrowed(t) => Cow::Borrowed(t.as_bytes()),
+                Cow::Owned(t) => Cow::Owned(t.into_bytes()),
+            });
+        }
+        Cell::Number(n) => formatted(buf, format_args!("{n}"))?,
+        // `1234,56`: a decimal comma and no grouping, as Turkish Excel reads it.
+        Cell::Money(k) => {
+            let sign = if *k < 0 { "-" } else { "" };
+            let (lira, kurus) = (k.unsigned_abs() / 100, k.unsigned_abs() % 100);
+            formatted(buf, format_args!("{sign}{lira},{kurus:02}"))?
+        }
+        Cell::Date(Some(d)) => formatted(
+            buf,
+            format_args!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year()),
+        )?,
+        Cell::Date(None) => 0,
+    };
+    Ok(Cow::Borrowed(&buf[..n]))
 }
 
 /// Excel's limit is 1 048 576 rows a sheet: the header and this many rows.
@@ -158,7 +223,7 @@ pub fn stream<F>(
     fill: F,
 ) -> HttpResponse
 where
-    F: FnOnce(&mut dyn FnMut(Row) -> anyhow::Result<()>) -> anyhow::Result<()> + Send + 'static,
+    F: FnOnce(&mut Sink<'_>) -> anyhow::Result<()> + Send + 'static,
 {
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     actix_web::rt::task::spawn_blocking(move || {
@@ -195,7 +260,7 @@ const CSV_CHUNK: usize = 5_000;
 
 fn stream_csv<F>(headers: &[&str], fill: F, tx: &Sender) -> anyhow::Result<()>
 where
-    F: FnOnce(&mut dyn FnMut(Row) -> anyhow::Result<()>) -> anyhow::Result<()>,
+    F: FnOnce(&mut Sink<'_>) -> anyhow::Result<()>,
 {
     fn writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
         csv::WriterBuilder::new()
@@ -206,12 +271,12 @@ where
     let mut w = writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(headers)?;
     let mut pending = 0;
-    fill(&mut |row: Row| {
-        w.write_record(row.iter().map(|c| match c {
-            Cell::Text(t) => neutralise(t),
-            Cell::Number(n) => n.to_string(),
-            Cell::Money(k) => csv_amount(*k),
-        }))?;
+    let mut buf = [0u8; 32];
+    fill(&mut |row: Row<'_>| {
+        for cell in &row {
+            w.write_field(csv_field(cell, &mut buf)?)?;
+        }
+        w.write_record(None::<&[u8]>)?;
         pending += 1;
         if pending >= CSV_CHUNK {
             let bytes = std::mem::replace(&mut w, writer(Vec::new())).into_inner()?;
@@ -225,10 +290,10 @@ where
 
 fn stream_xlsx<F>(sheet: &str, headers: &[&str], fill: F, tx: &Sender) -> anyhow::Result<()>
 where
-    F: FnOnce(&mut dyn FnMut(Row) -> anyhow::Result<()>) -> anyhow::Result<()>,
+    F: FnOnce(&mut Sink<'_>) -> anyhow::Result<()>,
 {
     let mut book = XlsxBook::new(sheet, headers)?;
-    fill(&mut |cells: Row| book.push(&cells))?;
+    fill(&mut |cells: Row<'_>| book.push(&cells))?;
     book.finish(tx)
 }
 
@@ -282,7 +347,7 @@ impl<'a> XlsxBook<'a> {
         Ok(())
     }
 
-    fn push(&mut self, cells: &[Cell]) -> anyhow::Result<()> {
+    fn push(&mut self, cells: &[Cell<'_>]) -> anyhow::Result<()> {
         use rust_decimal::prelude::ToPrimitive;
         if self.row == SHEET_ROWS {
             self.new_sheet()?;
@@ -294,11 +359,18 @@ impl<'a> XlsxBook<'a> {
             let col = c as u16;
             match cell {
                 Cell::Text(t) => {
-                    ws.write_string(row, col, neutralise(t))?;
+                    ws.write_string(row, col, neutralise(t).as_ref())?;
                     if let Some(w) = self.widths.get_mut(c) {
                         *w = w.max((t.chars().count() as f64 + 2.0).min(50.0));
                     }
                 }
+                Cell::Date(Some(d)) => {
+                    ws.write_string(row, col, d.format("%d.%m.%Y").to_string())?;
+                    if let Some(w) = self.widths.get_mut(c) {
+                        *w = w.max(12.0);
+                    }
+                }
+                Cell::Date(None) => {}
                 Cell::Number(n) => {
                     ws.write_number(row, col, *n as f64)?;
                 }

@@ -273,31 +273,31 @@ const HEADERS: [&str; 16] = [
     "Ödeme Tarihi",
 ];
 
-fn row(l: &FeeLine) -> Row {
+fn row(l: &FeeLine) -> Row<'_> {
     vec![
         Cell::Number(i64::from(l.request_id)),
-        Cell::Text(l.accrued_on.format("%d.%m.%Y").to_string()),
-        Cell::Text(mask(&l.tckn)),
-        Cell::Text(l.first_name.clone()),
-        Cell::Text(l.last_name.clone()),
-        Cell::Text(l.unit.clone()),
-        Cell::Text(format!("{:02}", l.province_id)),
-        Cell::Text(l.operator.label().to_owned()),
-        Cell::Text(l.payer.label().to_owned()),
+        Cell::Date(Some(l.accrued_on)),
+        Cell::text(mask(&l.tckn)),
+        Cell::text(&l.first_name),
+        Cell::text(&l.last_name),
+        Cell::text(&l.unit),
+        Cell::text(format!("{:02}", l.province_id)),
+        Cell::text(l.operator.label()),
+        Cell::text(l.payer.label()),
         Cell::Money(l.net_kurus),
-        Cell::Text(Rate(l.kdv_bp).label()),
+        Cell::text(Rate(l.kdv_bp).label()),
         Cell::Money(l.kdv_kurus),
         Cell::Money(l.gross_kurus),
-        Cell::Text(l.invoice_no.clone().unwrap_or_default()),
-        Cell::Text(d(l.invoice_date)),
-        Cell::Text(d(l.paid_on)),
+        Cell::text(l.invoice_no.as_deref().unwrap_or_default()),
+        Cell::Date(l.invoice_date),
+        Cell::Date(l.paid_on),
     ]
 }
 
-fn totals_row(t: &Totals) -> Row {
-    let mut r: Row = vec![Cell::Text(String::new()); 16];
-    r[0] = Cell::Text("TOPLAM".into());
-    r[1] = Cell::Text(format!("{} satır", t.count));
+fn totals_row(t: &Totals) -> Row<'static> {
+    let mut r: Row = vec![Cell::EMPTY; 16];
+    r[0] = Cell::text("TOPLAM");
+    r[1] = Cell::text(format!("{} satır", t.count));
     r[9] = Cell::Money(t.net);
     r[11] = Cell::Money(t.kdv);
     r[12] = Cell::Money(t.gross);

@@ -74,12 +74,12 @@ pub async fn expiring_export(
             for (id, _, first, last, unit, until, phone, operator) in rows {
                 sink(vec![
                     Cell::Number(i64::from(id)),
-                    Cell::Text(first),
-                    Cell::Text(last),
-                    Cell::Text(unit),
-                    Cell::Text(format_local(until)),
-                    Cell::Text(phone_display(&phone)),
-                    Cell::Text(operator.label().to_owned()),
+                    Cell::text(first),
+                    Cell::text(last),
+                    Cell::text(unit),
+                    Cell::text(format_local(until)),
+                    Cell::text(phone_display(&phone)),
+                    Cell::text(operator.label()),
                 ])?;
             }
             Ok(())

@@ -250,18 +250,18 @@ const HEADERS: [&str; 10] = [
     "IP / kaynak",
 ];
 
-fn csv_row(r: &AuditRow) -> Row {
+fn csv_row(r: &AuditRow) -> Row<'_> {
     vec![
         Cell::Number(r.id),
-        Cell::Text(format_local_seconds(r.at)),
-        Cell::Text(actor_label(r)),
-        Cell::Text(r.actor_email.clone().unwrap_or_default()),
-        Cell::Text(action_label(&r.action)),
-        Cell::Text(r.action.clone()),
-        Cell::Text(Target::parse(&r.target).label()),
-        Cell::Text(r.target.clone()),
-        Cell::Text(r.detail.clone()),
-        Cell::Text(r.ip.clone()),
+        Cell::text(format_local_seconds(r.at)),
+        Cell::text(actor_label(r)),
+        Cell::text(r.actor_email.as_deref().unwrap_or_default()),
+        Cell::text(action_label(&r.action)),
+        Cell::text(&r.action),
+        Cell::text(Target::parse(&r.target).label()),
+        Cell::text(&r.target),
+        Cell::text(&r.detail),
+        Cell::text(&r.ip),
     ]
 }
 
