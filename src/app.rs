@@ -38,6 +38,8 @@ pub struct AppState {
     pub metrics: portal::metrics::Metrics,
     /// List pages kept between changes (`PAGE_CACHE` pages per list).
     pub pages: Arc<portal::kept::KeptPages>,
+    /// One login attempt's bookkeeping at a time: [`AppState::call_in_turn`].
+    login_turn: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             demo: AtomicBool::new(demo),
             metrics: Default::default(),
             pages,
+            login_turn: Arc::new(tokio::sync::Semaphore::new(1)),
         })
     }
 
@@ -77,6 +80,29 @@ impl AppState {
             Ok(f(&mut conn)?)
         })
         .await?
+    }
+
+    /// [`AppState::call`] for login bookkeeping, one attempt at a time in this
+    /// process. The database serialises that work anyway
+    /// (`db::auth::lock_login_attempts`), so taking turns here costs no
+    /// throughput; it keeps a storm of attempts waiting as idle futures
+    /// instead of each holding a pooled connection and a blocking thread
+    /// while it queues for the lock, which starved every other page. Without
+    /// a turn within [`crate::password::PasswordGate::WAIT`] the answer is
+    /// the Turkish "busy" page and nothing is recorded.
+    pub async fn call_in_turn<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ServiceResult<T> + Send + 'static,
+    {
+        let _turn = tokio::time::timeout(
+            crate::password::PasswordGate::WAIT,
+            self.login_turn.acquire(),
+        )
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Busy)?;
+        self.call(f).await
     }
 }
 

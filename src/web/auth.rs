@@ -77,7 +77,7 @@ async fn check_login(
     let ip = client_ip(req);
     let (k, i) = (key.clone(), ip.clone());
     let start = state
-        .call(move |conn| accounts::begin_login(conn, &k, &i, now))
+        .call_in_turn(move |conn| accounts::begin_login(conn, &k, &i, now))
         .await?;
     if start.throttled {
         return Ok((LoginOutcome::Throttled, None));
