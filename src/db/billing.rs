@@ -128,10 +128,6 @@ pub struct Line {
     pub stopped: bool,
 }
 
-pub fn lines(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<Line>> {
-    lines_after(conn, month, 0, i64::MAX)
-}
-
 /// A month's lines after line `after`, by keyset (for streamed exports).
 pub fn lines_after(
     conn: &mut AnyConnection,
@@ -146,6 +142,69 @@ pub fn lines_after(
         .filter(billing_lines::id.gt(after))
         .order(billing_lines::id)
         .limit(limit)
+        .select((
+            billing_lines::id,
+            billing_lines::request_id,
+            staff::first_name,
+            staff::last_name,
+            units::name,
+            billing_lines::operator,
+            billing_lines::line_type,
+            billing_lines::list_kurus,
+            billing_lines::billed_kurus,
+            billing_lines::started,
+            billing_lines::stopped,
+        ))
+        .load(conn)
+}
+
+/// (group, count, list, billed): a month's lines summed in the database.
+pub type GroupSums<G> = (G, i64, i64, i64);
+
+/// The month's lines summed per unit name.
+pub fn sums_by_unit(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<GroupSums<String>>> {
+    use super::sql::sum_big;
+    use diesel::dsl::count_star;
+    billing_lines::table
+        .inner_join(units::table)
+        .filter(billing_lines::month.eq(month))
+        .group_by(units::name)
+        .select((
+            units::name,
+            count_star(),
+            sum_big(billing_lines::list_kurus),
+            sum_big(billing_lines::billed_kurus),
+        ))
+        .load(conn)
+}
+
+/// The month's lines summed per operator and line type.
+pub fn sums_by_operator(
+    conn: &mut AnyConnection,
+    month: &str,
+) -> QueryResult<Vec<GroupSums<(Operator, LineType)>>> {
+    use super::sql::sum_big;
+    use diesel::dsl::count_star;
+    billing_lines::table
+        .filter(billing_lines::month.eq(month))
+        .group_by((billing_lines::operator, billing_lines::line_type))
+        .select((
+            (billing_lines::operator, billing_lines::line_type),
+            count_star(),
+            sum_big(billing_lines::list_kurus),
+            sum_big(billing_lines::billed_kurus),
+        ))
+        .load(conn)
+}
+
+/// The month's lines of signatures that started or stopped in it.
+pub fn changes(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<Line>> {
+    billing_lines::table
+        .inner_join(staff::table)
+        .inner_join(units::table)
+        .filter(billing_lines::month.eq(month))
+        .filter(billing_lines::started.or(billing_lines::stopped))
+        .order(billing_lines::id)
         .select((
             billing_lines::id,
             billing_lines::request_id,

@@ -4,8 +4,6 @@
 //! by unit and operator, signatures that started or stopped), closing a
 //! month and the audited export.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 
 use super::{Actor, ServiceError, ServiceResult, audit};
@@ -139,18 +137,40 @@ pub fn month_report(conn: &mut AnyConnection, month: BillingMonth) -> ServiceRes
             .collect(),
         unbilled: unbilled(conn, month)?,
     };
-    let mut by_unit: HashMap<String, Sums> = HashMap::new();
-    let mut by_operator: HashMap<String, Sums> = HashMap::new();
-    for l in db::billing::lines(conn, &key)? {
-        report.total.add(l.list_kurus, l.billed_kurus);
-        by_unit
-            .entry(l.unit.clone())
-            .or_default()
-            .add(l.list_kurus, l.billed_kurus);
-        by_operator
-            .entry(format!("{} · {}", l.operator.label(), l.line_type.label()))
-            .or_default()
-            .add(l.list_kurus, l.billed_kurus);
+    // Summed in the database: a national month has hundreds of thousands
+    // of lines, and the page shows a row per unit and per operator.
+    let by_unit: Vec<(String, Sums)> = db::billing::sums_by_unit(conn, &key)?
+        .into_iter()
+        .map(|(unit, count, list, billed)| {
+            (
+                unit,
+                Sums {
+                    count,
+                    list,
+                    billed,
+                },
+            )
+        })
+        .collect();
+    for (_, s) in &by_unit {
+        report.total.count += s.count;
+        report.total.list += s.list;
+        report.total.billed += s.billed;
+    }
+    let by_operator = db::billing::sums_by_operator(conn, &key)?.into_iter().map(
+        |((operator, line_type), count, list, billed)| {
+            let label = format!("{} · {}", operator.label(), line_type.label());
+            (
+                label,
+                Sums {
+                    count,
+                    list,
+                    billed,
+                },
+            )
+        },
+    );
+    for l in db::billing::changes(conn, &key)? {
         let who = || format!("{} {} (#{})", l.first_name, l.last_name, l.request_id);
         if l.started {
             report.started.push(who());
@@ -164,7 +184,7 @@ pub fn month_report(conn: &mut AnyConnection, month: BillingMonth) -> ServiceRes
     Ok(report)
 }
 
-fn in_turkish_order(groups: HashMap<String, Sums>) -> Vec<(String, Sums)> {
+fn in_turkish_order(groups: impl IntoIterator<Item = (String, Sums)>) -> Vec<(String, Sums)> {
     let mut groups: Vec<(String, Sums)> = groups.into_iter().collect();
     groups.sort_by_cached_key(|(k, _)| sort_key(k));
     groups

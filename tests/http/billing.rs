@@ -5,7 +5,7 @@ use chrono::{TimeZone, Utc};
 use mobilimza::db::requests::RequestUpdate;
 use mobilimza::domain::workflow::State;
 
-use crate::helpers::{TestApp, spawn_org};
+use crate::helpers::{TestApp, UNIT_A_NAME, spawn_org};
 
 fn utc(y: i32, m: u32, d: u32) -> chrono::NaiveDateTime {
     Utc.with_ymd_and_hms(y, m, d, 9, 0, 0)
@@ -114,6 +114,21 @@ async fn a_month_is_billed_once_per_active_signature_and_closing_freezes_it() {
         page.body.contains(&format!("Cem Ak (#{c})")),
         "stopped in October"
     );
+    assert!(
+        !page.body.contains(&format!("Ayşe Yılmaz (#{a})")),
+        "active all month: neither started nor stopped"
+    );
+    // One row per unit and per operator and line type, summed.
+    for group in [UNIT_A_NAME, "Turkcell · Faturalı"] {
+        assert!(
+            page.body.contains(&format!(
+                "<td>{group}</td><td class=\"num\">3</td><td class=\"num\">24,00 TL</td>\
+                 <td class=\"num\">12,00 TL</td><td class=\"num\">12,00 TL</td>"
+            )),
+            "{group}: {}",
+            page.body
+        );
+    }
     let first = snapshot(&app, "2026-10");
     assert_eq!(first, vec![(a, 800, 400), (b, 800, 400), (c, 800, 400)]);
 
