@@ -40,7 +40,7 @@ pub mod types;
 pub mod units;
 pub mod users;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
@@ -75,6 +75,7 @@ pub fn connect(url: &DatabaseUrl) -> ConnectionResult<AnyConnection> {
             // (JIT) costs more than these queries take.
             conn.batch_execute("SET random_page_cost = 1.1; SET jit = off;")
                 .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            conn.set_instrumentation(Health::default());
             Ok(AnyConnection::Postgresql(conn))
         }
         DatabaseUrl::Sqlite(path) => {
@@ -112,20 +113,78 @@ impl ManageConnection for Manager {
         connect(&self.url)
     }
 
-    /// Checked on every checkout: a PostgreSQL connection can break (server
-    /// restart, network); an open SQLite file cannot, and a `SELECT 1` per
-    /// checkout was parsed and run on every page view.
+    /// Checked on every checkout. An open SQLite file cannot break. A
+    /// PostgreSQL connection can (server restart, network), so it is pinged
+    /// unless one of its statements succeeded within [`Health::TRUSTED_FOR`]:
+    /// a ping per checkout was a second round trip on every page view.
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), ConnectionError> {
         match conn {
             AnyConnection::Sqlite(_) => Ok(()),
-            AnyConnection::Postgresql(_) => conn
-                .batch_execute("SELECT 1")
-                .map_err(ConnectionError::CouldntSetupConfiguration),
+            AnyConnection::Postgresql(c) => {
+                if Health::of(c).is_some_and(|h| h.trusted()) {
+                    return Ok(());
+                }
+                c.batch_execute("SELECT 1")
+                    .map_err(ConnectionError::CouldntSetupConfiguration)
+            }
         }
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// On return to the pool: a connection left inside a transaction, or one
+    /// a statement found closed, is dropped rather than handed out again.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking()
+            || match conn {
+                AnyConnection::Sqlite(c) => c.is_broken(),
+                AnyConnection::Postgresql(c) => {
+                    c.is_broken() || Health::of(c).is_some_and(|h| h.closed)
+                }
+            }
+    }
+}
+
+/// What a pooled PostgreSQL connection learns from its own statements (as
+/// its diesel instrumentation): when one last succeeded, and whether one
+/// found the connection closed.
+#[derive(Debug, Default)]
+struct Health {
+    last_ok: Option<Instant>,
+    closed: bool,
+}
+
+impl Health {
+    /// How long a success vouches for the connection. The cost: after the
+    /// server drops connections, a statement on one used within this window
+    /// fails once (the request gets the error page, nothing is saved) and
+    /// the connection is then replaced.
+    const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
+    fn of(conn: &mut diesel::PgConnection) -> Option<&mut Health> {
+        conn.instrumentation().downcast_mut::<Health>()
+    }
+
+    fn trusted(&self) -> bool {
+        !self.closed
+            && self
+                .last_ok
+                .is_some_and(|t| t.elapsed() < Self::TRUSTED_FOR)
+    }
+}
+
+impl diesel::connection::Instrumentation for Health {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        use diesel::result::{DatabaseErrorKind, Error};
+        if let diesel::connection::InstrumentationEvent::FinishQuery { error, .. } = event {
+            match error {
+                None => self.last_ok = Some(Instant::now()),
+                Some(Error::DatabaseError(
+                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                    _,
+                )) => self.closed = true,
+                Some(_) => {}
+            }
+        }
     }
 }
 

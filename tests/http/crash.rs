@@ -297,3 +297,65 @@ async fn two_instances_on_postgresql_share_sessions_and_work() {
     two.kill().expect("stop");
     let _ = (one.wait(), two.wait());
 }
+
+/// The database server drops every connection (a restart, a failover): the
+/// pool notices. A connection is pinged at checkout unless it worked within
+/// the last second, so after that second the next view works at once; a view
+/// inside that second may get the error page, and the dead connection is
+/// then replaced.
+#[tokio::test]
+async fn pages_work_again_after_postgresql_drops_every_connection() {
+    if crate::helpers::backend().is_none() {
+        eprintln!("dropped connections: PostgreSQL only, skipped");
+        return;
+    }
+    let org = spawn_org().await;
+    let reviewer = org.login_reviewer().await;
+    assert_eq!(reviewer.get("/inceleme").await.status, 200);
+    let url = match &org.state.config.database {
+        mobilimza::config::DatabaseUrl::Postgres(url) => url.clone(),
+        mobilimza::config::DatabaseUrl::Sqlite(_) => unreachable!("PostgreSQL run"),
+    };
+    let drop_every_connection = || {
+        use diesel::prelude::*;
+        let mut outside = diesel::PgConnection::establish(&url).expect("connect");
+        let dropped: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid())",
+        ))
+        .get_result(&mut outside)
+        .expect("terminate");
+        assert!(dropped > 0, "the portal had open connections");
+    };
+
+    drop_every_connection();
+    std::thread::sleep(Duration::from_millis(1_100));
+    let page = reviewer.get("/inceleme").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+
+    // Right away: at most one error page per dropped connection, then the
+    // pages work again.
+    drop_every_connection();
+    let mut errors = 0;
+    let page = loop {
+        let page = reviewer.get("/inceleme").await;
+        if page.status == 200 || errors > 10 {
+            break page;
+        }
+        assert_eq!(page.status, 500);
+        assert!(
+            page.body.contains("Beklenmeyen bir hata oluştu"),
+            "{}",
+            page.body
+        );
+        errors += 1;
+    };
+    assert_eq!(
+        page.status, 200,
+        "after {errors} error pages: {}",
+        page.body
+    );
+    for _ in 0..5 {
+        assert_eq!(reviewer.get("/inceleme").await.status, 200);
+    }
+}
