@@ -190,6 +190,19 @@ pub fn recent_failures(
     ip: &str,
     since: NaiveDateTime,
 ) -> QueryResult<RecentFailures> {
+    let ip = login_attempts::table
+        .filter(login_attempts::ip.eq(ip))
+        .filter(login_attempts::success.eq(false))
+        .filter(login_attempts::at.ge(since))
+        .select(login_attempts::id)
+        .limit(MAX_FAILURES_PER_IP)
+        .load::<i64>(conn)?
+        .len() as i64;
+    // An address over its limit is refused whatever the account: a storm
+    // from one address costs one count per attempt, not three.
+    if ip >= MAX_FAILURES_PER_IP {
+        return Ok(RecentFailures { account: 0, ip });
+    }
     let last_success: Option<NaiveDateTime> = login_attempts::table
         .filter(login_attempts::email.eq(email))
         .filter(login_attempts::success.eq(true))
@@ -210,14 +223,6 @@ pub fn recent_failures(
     let account = account
         .select(login_attempts::id)
         .limit(MAX_FAILURES_PER_ACCOUNT)
-        .load::<i64>(conn)?
-        .len() as i64;
-    let ip = login_attempts::table
-        .filter(login_attempts::ip.eq(ip))
-        .filter(login_attempts::success.eq(false))
-        .filter(login_attempts::at.ge(since))
-        .select(login_attempts::id)
-        .limit(MAX_FAILURES_PER_IP)
         .load::<i64>(conn)?
         .len() as i64;
     Ok(RecentFailures { account, ip })

@@ -123,7 +123,8 @@ pub fn throttle_window() -> Duration {
 #[derive(Debug, Clone, Copy)]
 pub struct RecentFailures {
     /// Failures for this e-mail inside the window and after its last success
-    /// (counted up to [`MAX_FAILURES_PER_ACCOUNT`]).
+    /// (counted up to [`MAX_FAILURES_PER_ACCOUNT`]; not counted, 0, when the
+    /// address alone is over its limit).
     pub account: i64,
     /// Failures from this address inside the window (counted up to
     /// [`MAX_FAILURES_PER_IP`]).

@@ -25,7 +25,8 @@ pub struct LoginStart {
     /// lock-out before any password is checked, and becomes a success only
     /// when the password verifies.
     pub attempt_id: i64,
-    /// The active account of that address: its id and password hash.
+    /// The active account of that address: its id and password hash (not
+    /// looked up for a throttled attempt).
     pub account: Option<(i32, String)>,
 }
 
@@ -55,11 +56,17 @@ pub fn begin_login(
                 now,
             )?;
         }
-        let user = db::users::find_by_email(conn, email)?.filter(|u| u.active);
+        let account = if throttled {
+            None
+        } else {
+            db::users::find_by_email(conn, email)?
+                .filter(|u| u.active)
+                .map(|u| (u.id, u.password_hash))
+        };
         Ok(LoginStart {
             throttled,
             attempt_id,
-            account: user.map(|u| (u.id, u.password_hash)),
+            account,
         })
     })
 }
