@@ -236,25 +236,74 @@ pub fn snapshot(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<(i32, 
 
 /// Signatures active on any day of `m` for whose operator and line type no
 /// monthly tariff is in force on its first day: what [`run`] leaves out.
-pub fn untariffed(
+/// The (operator, line type) pairs no tariff covers on the month's first
+/// day, in [`Operator::ALL`] × [`LineType::ALL`] order: usually none, and then
+/// no request is read.
+fn untariffed_pairs(
     conn: &mut AnyConnection,
     m: BillingMonth,
-) -> QueryResult<Vec<crate::domain::billing::Unbilled>> {
-    use super::schema::{monthly_tariffs as mt, requests};
-    let (start, end) = m.utc_bounds();
+) -> QueryResult<Vec<(Operator, LineType)>> {
+    use super::schema::monthly_tariffs as mt;
     let first = m.first_day();
-    // The few (operator, line type) pairs no tariff covers first: usually
-    // none, and then no request is read.
     let tariffed: Vec<(Operator, LineType)> = mt::table
         .filter(mt::valid_from.le(first))
         .filter(mt::valid_to.is_null().or(mt::valid_to.ge(first)))
         .select((mt::operator, mt::line_type))
         .load(conn)?;
-    let missing: Vec<(Operator, LineType)> = Operator::ALL
+    Ok(Operator::ALL
         .into_iter()
         .flat_map(|o| LineType::ALL.into_iter().map(move |l| (o, l)))
         .filter(|pair| !tariffed.contains(pair))
-        .collect();
+        .collect())
+}
+
+/// How many of the month's active signatures each untariffed pair has
+/// (pairs with none left out): counted from the partial indexes
+/// `requests_live` and `requests_ended`, without reading a request row.
+pub fn untariffed_counts(
+    conn: &mut AnyConnection,
+    m: BillingMonth,
+) -> QueryResult<Vec<(Operator, LineType, i64)>> {
+    use super::schema::requests;
+    use diesel::dsl::count_star;
+    let missing = untariffed_pairs(conn, m)?;
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (start, end) = m.utc_bounds();
+    let grouped = || {
+        requests::table
+            .filter(requests::activated_at.lt(end))
+            .group_by((requests::operator, requests::line_type))
+            .select((requests::operator, requests::line_type, count_star()))
+    };
+    let running: Vec<(Operator, LineType, i64)> = grouped()
+        .filter(requests::ended_at.is_null())
+        .filter(requests::activated_at.is_not_null())
+        .load(conn)?;
+    let ended: Vec<(Operator, LineType, i64)> = grouped()
+        .filter(requests::ended_at.is_not_null())
+        .filter(requests::ended_at.ge(start))
+        .load(conn)?;
+    let of = |rows: &[(Operator, LineType, i64)], pair: (Operator, LineType)| {
+        rows.iter()
+            .find(|(o, l, _)| (*o, *l) == pair)
+            .map_or(0, |(.., n)| *n)
+    };
+    Ok(missing
+        .into_iter()
+        .map(|(o, l)| (o, l, of(&running, (o, l)) + of(&ended, (o, l))))
+        .filter(|(.., n)| *n > 0)
+        .collect())
+}
+
+pub fn untariffed(
+    conn: &mut AnyConnection,
+    m: BillingMonth,
+) -> QueryResult<Vec<crate::domain::billing::Unbilled>> {
+    use super::schema::requests;
+    let (start, end) = m.utc_bounds();
+    let missing = untariffed_pairs(conn, m)?;
     if missing.is_empty() {
         return Ok(Vec::new());
     }

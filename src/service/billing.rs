@@ -113,6 +113,23 @@ pub fn unbilled(
     Ok(group_unbilled(&db::billing::untariffed(conn, month)?))
 }
 
+/// The same groups counted only (no names), from indexes: for the finance
+/// home page, which shows the summary line on every view.
+pub fn unbilled_counts(
+    conn: &mut AnyConnection,
+    month: BillingMonth,
+) -> ServiceResult<Vec<UnbilledGroup>> {
+    Ok(db::billing::untariffed_counts(conn, month)?
+        .into_iter()
+        .map(|(operator, line_type, count)| UnbilledGroup {
+            operator,
+            line_type,
+            count: count as usize,
+            names: Vec::new(),
+        })
+        .collect())
+}
+
 /// The same signatures one by one, for exports.
 pub fn unbilled_rows(
     conn: &mut AnyConnection,

@@ -62,7 +62,7 @@ fn finance_waiting(
     out: &mut Vec<Waiting>,
 ) -> ServiceResult<()> {
     let month = super::billing::previous_month(now);
-    let groups = super::billing::unbilled(conn, month)?;
+    let groups = super::billing::unbilled_counts(conn, month)?;
     if let Some(line) = crate::domain::billing::unbilled_summary(month, &groups) {
         out.push((line, crate::paths::billing_month(&month.key())));
     }

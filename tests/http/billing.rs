@@ -470,3 +470,62 @@ async fn active_signatures_no_tariff_applies_to_are_listed_for_finance() {
         "{out}"
     );
 }
+
+/// The finance home page counts last month's untariffed signatures from
+/// indexes, the monthly page lists them from the requests: both count one
+/// that ended during the month, and neither one that ended before it or
+/// started after it.
+#[tokio::test]
+async fn the_home_summary_counts_what_the_month_lists() {
+    use diesel::RunQueryDsl;
+    let app = spawn_org().await;
+    let (unit, officer) = (app.unit_a, app.officer_a);
+    let vodafone = |n: u32, first: &str, last: &str| {
+        let id = app.add_staff(unit, n, first, last, &format!("k{n}@kurum.gov.tr"));
+        diesel::sql_query(format!(
+            "UPDATE staff SET operator = 'vodafone' WHERE id = {id}"
+        ))
+        .execute(&mut app.conn())
+        .expect("operator");
+        id
+    };
+    let ended = |request: i32, at: chrono::NaiveDateTime| {
+        app.set_request(
+            request,
+            &RequestUpdate {
+                state: Some(State::Invalidated),
+                ended_at: Some(at),
+                ..Default::default()
+            },
+        );
+    };
+    active(
+        &app,
+        vodafone(1, "Ayşe", "Yılmaz"),
+        officer,
+        utc(2026, 6, 1),
+    );
+    let in_october = active(&app, vodafone(2, "Bora", "Kaya"), officer, utc(2026, 6, 1));
+    ended(in_october, utc(2026, 10, 20));
+    let before = active(&app, vodafone(3, "Cem", "Ak"), officer, utc(2026, 6, 1));
+    ended(before, utc(2026, 9, 15));
+    active(&app, vodafone(4, "Deniz", "Er"), officer, utc(2026, 11, 2));
+
+    let finance = app.login_finance().await;
+    let home = finance.get("/").await.text();
+    assert!(
+        home.contains(
+            "Ekim 2026: tarife tanımlı olmadığı için 2 etkin imza ücretlendirilmedi (Vodafone · Faturalı: 2)."
+        ),
+        "{home}"
+    );
+    let month = finance.get("/mali/aylik?ay=2026-10").await.text();
+    assert!(
+        month.contains("Vodafone · Faturalı: 2 imza — Ayşe Yılmaz"),
+        "{month}"
+    );
+    assert!(
+        month.contains("Bora Kaya") && !month.contains("Cem Ak") && !month.contains("Deniz Er"),
+        "{month}"
+    );
+}

@@ -1,0 +1,2 @@
+DROP INDEX requests_ended;
+DROP INDEX requests_live;
