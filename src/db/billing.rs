@@ -113,12 +113,17 @@ pub fn close(
     Ok(n == 1)
 }
 
-#[derive(Debug, Clone, Queryable)]
+/// A month's line joined to its staff and unit.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = billing_lines)]
 pub struct Line {
     pub id: i32,
     pub request_id: i32,
+    #[diesel(select_expression = staff::first_name)]
     pub first_name: String,
+    #[diesel(select_expression = staff::last_name)]
     pub last_name: String,
+    #[diesel(select_expression = units::name)]
     pub unit: String,
     pub operator: Operator,
     pub line_type: LineType,
@@ -142,19 +147,7 @@ pub fn lines_after(
         .filter(billing_lines::id.gt(after))
         .order(billing_lines::id)
         .limit(limit)
-        .select((
-            billing_lines::id,
-            billing_lines::request_id,
-            staff::first_name,
-            staff::last_name,
-            units::name,
-            billing_lines::operator,
-            billing_lines::line_type,
-            billing_lines::list_kurus,
-            billing_lines::billed_kurus,
-            billing_lines::started,
-            billing_lines::stopped,
-        ))
+        .select(Line::as_select())
         .load(conn)
 }
 
@@ -205,19 +198,7 @@ pub fn changes(conn: &mut AnyConnection, month: &str) -> QueryResult<Vec<Line>> 
         .filter(billing_lines::month.eq(month))
         .filter(billing_lines::started.or(billing_lines::stopped))
         .order(billing_lines::id)
-        .select((
-            billing_lines::id,
-            billing_lines::request_id,
-            staff::first_name,
-            staff::last_name,
-            units::name,
-            billing_lines::operator,
-            billing_lines::line_type,
-            billing_lines::list_kurus,
-            billing_lines::billed_kurus,
-            billing_lines::started,
-            billing_lines::stopped,
-        ))
+        .select(Line::as_select())
         .load(conn)
 }
 
