@@ -95,14 +95,21 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> ServiceResult<T> + Send + 'static,
     {
-        let _turn = tokio::time::timeout(
+        let turn = tokio::time::timeout(
             crate::password::PasswordGate::WAIT,
-            self.login_turn.acquire(),
+            self.login_turn.clone().acquire_owned(),
         )
         .await
         .map_err(|_| AppError::Busy)?
         .map_err(|_| AppError::Busy)?;
-        self.call(f).await
+        // Released when the work is done, not when the request is: a client
+        // that hangs up does not free the turn while its step still runs.
+        self.call(move |conn| {
+            let out = f(conn);
+            drop(turn);
+            out
+        })
+        .await
     }
 }
 
